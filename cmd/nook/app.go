@@ -1,0 +1,117 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+)
+
+// commands is filled by the files defining each command.
+var commands []*cli.Command
+
+func newApp() *cli.App {
+	// -h means --hostname for run/create, as in Docker: help is --help only.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
+	app := &cli.App{
+		Name:                      "nook",
+		Usage:                     "rootless containers with the Docker workflow",
+		Version:                   version,
+		UseShortOptionHandling:    true,
+		DisableSliceFlagSeparator: true,
+		HideHelpCommand:           true,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "storage-driver", Usage: "force the storage driver: overlay, fuse-overlayfs or vfs", EnvVars: []string{"NOOK_STORAGE_DRIVER"}},
+			&cli.BoolFlag{Name: "debug", Usage: "debug output", EnvVars: []string{"NOOK_DEBUG"}},
+		},
+		Commands: commands,
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError(c, err)
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+	for _, cmd := range app.Commands {
+		setUsageHandler(cmd)
+	}
+	return app
+}
+
+func setUsageHandler(cmd *cli.Command) {
+	cmd.UseShortOptionHandling = true
+	cmd.OnUsageError = func(c *cli.Context, err error, _ bool) error { return usageError(c, err) }
+	for _, sub := range cmd.Subcommands {
+		setUsageHandler(sub)
+	}
+}
+
+type usageErr struct{ msg string }
+
+func (e *usageErr) Error() string { return e.msg }
+
+func usageError(c *cli.Context, err error) error {
+	msg := err.Error()
+	if strings.HasPrefix(msg, "flag provided but not defined: ") {
+		msg = "unknown flag: " + strings.TrimPrefix(msg, "flag provided but not defined: ")
+	}
+	return &usageErr{msg: fmt.Sprintf("%s\nSee '%s --help'.", msg, c.Command.HelpName)}
+}
+
+// runCLI runs the app and maps errors to Docker's exit codes.
+func runCLI(args []string) int {
+	app := newApp()
+	err := app.Run(reorderArgs(app, args))
+	return report(os.Stderr, err)
+}
+
+// report prints err as Docker does and returns the exit code.
+func report(w io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	var ue *usageErr
+	if errors.As(err, &ue) {
+		fmt.Fprintln(w, ue.msg)
+		return 125
+	}
+	var ee *errdefs.ExitError
+	if errors.As(err, &ee) {
+		if ee.Err != nil {
+			printError(w, ee.Err)
+		}
+		return ee.Code
+	}
+	var ce cli.ExitCoder
+	if errors.As(err, &ce) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(w, msg)
+		}
+		return ce.ExitCode()
+	}
+	printError(w, err)
+	return 1
+}
+
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "Error: %s\n", err)
+	if h := errdefs.Hint(err); h != "" {
+		fmt.Fprintf(w, "Hint: %s\n", h)
+	}
+}
+
+// exit125 marks errors of commands where Docker exits 125 (run, create).
+func exit125(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ee *errdefs.ExitError
+	var ue *usageErr
+	if errors.As(err, &ee) || errors.As(err, &ue) {
+		return err
+	}
+	return errdefs.Exit(125, err)
+}

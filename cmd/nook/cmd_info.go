@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nook-dev/nook/fuseoverlay"
+	"github.com/nook-dev/nook/userns"
+)
+
+func init() {
+	commands = append(commands,
+		&cli.Command{
+			Name:   "info",
+			Usage:  "display system-wide information",
+			Flags:  []cli.Flag{&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "format output using a Go template"}},
+			Action: withSession(infoAction),
+		},
+		&cli.Command{
+			Name:  "version",
+			Usage: "show the nook version information",
+			Action: func(c *cli.Context) error {
+				fmt.Fprintf(c.App.Writer, "Client:\n Version:    %s\n API version: 1.45\n Go version: %s\n OS/Arch:    linux/%s\n\nServer:\n Engine:\n  Version:    %s\n  API version: 1.45 (minimum version 1.24)\n  Rootless:   true\n",
+					version, runtime.Version(), runtime.GOARCH, version)
+				return nil
+			},
+		},
+	)
+}
+
+func infoAction(c *cli.Context, s *session) error {
+	recs, _ := s.ctrs.List()
+	running := 0
+	for _, r := range recs {
+		if s.ctrs.CurrentState(r).Status == "running" {
+			running++
+		}
+	}
+	imgs, _ := s.store.List()
+	keeper, _ := userns.ReadKeeper(s.id.RuntimeDir)
+	w := c.App.Writer
+	fmt.Fprintf(w, "Server:\n Containers: %d\n  Running: %d\n  Stopped: %d\n Images: %d\n", len(recs), running, len(recs)-running, len(imgs))
+	fmt.Fprintf(w, " Server Version: %s\n Storage Driver: %s\n  Why: %s\n", version, s.store.Driver.Name, s.store.Driver.Reason)
+	fmt.Fprintf(w, " Security Options:\n  name=rootless\n  name=cgroupns\n Kernel Version: %s\n OSType: linux\n Architecture: %s\n", fuseoverlay.KernelRelease(), runtime.GOARCH)
+	fmt.Fprintf(w, " Docker Root Dir: %s\n Runtime Dir: %s\n Keeper PID: %d\n Host UID: %d\n", s.dataDir, s.id.RuntimeDir, keeper.PID, s.id.HostUID)
+	return nil
+}

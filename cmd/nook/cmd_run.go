@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/sandbox"
+)
+
+func init() {
+	commands = append(commands, &cli.Command{
+		Name:      "run",
+		Usage:     "create and run a new container from an image",
+		ArgsUsage: "IMAGE [COMMAND] [ARG...]",
+		Flags:     append(createFlags(), &cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "run container in background and print container ID"}),
+		Action: func(c *cli.Context) error {
+			return exit125(runAction(c))
+		},
+	})
+}
+
+func runAction(c *cli.Context) error {
+	o, err := createOptions(c)
+	if err != nil {
+		return err
+	}
+	if o.Tty && !term.IsTerminal(int(os.Stdin.Fd())) {
+		return errdefs.Exit(1, fmt.Errorf("the input device is not a TTY"))
+	}
+	s, err := openSession(c)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	rec, err := createContainer(s, o)
+	if err != nil {
+		return err
+	}
+	if c.Bool("detach") {
+		if err := startDetached(s, rec); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.App.Writer, rec.ID)
+		return nil
+	}
+	code, err := runAttached(s, rec, o)
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return errdefs.Exit(code, nil)
+	}
+	return nil
+}
+
+// createContainer resolves mounts and creates the container.
+func createContainer(s *session, o container.CreateOptions) (*container.Record, error) {
+	return s.ctrs.Create(o)
+}
+
+// runAttached runs rec in the foreground with the terminal or stdio.
+func runAttached(s *session, rec *container.Record, o container.CreateOptions) (int, error) {
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	if o.Tty {
+		return runWithTerminal(s, rec, o.Interactive, sigs)
+	}
+	stdio := sandbox.Stdio{Stdout: os.Stdout, Stderr: os.Stderr}
+	if o.Interactive {
+		stdio.Stdin = os.Stdin
+	}
+	return s.ctrs.RunForeground(rec, stdio, sigs)
+}

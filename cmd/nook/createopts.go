@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/sandbox"
+)
+
+// createOptions turns run/create flags into container.CreateOptions.
+func createOptions(c *cli.Context) (container.CreateOptions, error) {
+	if c.NArg() < 1 {
+		return container.CreateOptions{}, &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName)}
+	}
+	o := container.CreateOptions{
+		Image: c.Args().First(), Cmd: c.Args().Tail(),
+		Workdir: c.String("workdir"), User: c.String("user"), Name: c.String("name"),
+		Hostname: c.String("hostname"), Tty: c.Bool("tty"), Interactive: c.Bool("interactive"),
+		StopSignal: c.String("stop-signal"),
+	}
+	if c.IsSet("entrypoint") {
+		ep := c.String("entrypoint")
+		o.Entrypoint = &ep
+	}
+	var err error
+	if o.Env, err = environment(c.StringSlice("env"), c.StringSlice("env-file")); err != nil {
+		return o, err
+	}
+	o.Labels = map[string]string{}
+	for _, l := range c.StringSlice("label") {
+		k, v, _ := strings.Cut(l, "=")
+		o.Labels[k] = v
+	}
+	if err := refuseCgroupLimits(c); err != nil {
+		return o, err
+	}
+	o.HostConfig, err = hostConfig(c)
+	return o, err
+}
+
+func hostConfig(c *cli.Context) (container.HostConfig, error) {
+	h := container.HostConfig{
+		AutoRemove: c.Bool("rm"), NetworkMode: c.String("network"), Privileged: c.Bool("privileged"),
+		ReadonlyRootfs: c.Bool("read-only"), Dns: c.StringSlice("dns"), DnsSearch: c.StringSlice("dns-search"),
+		ExtraHosts: c.StringSlice("add-host"), PublishAll: c.Bool("publish-all"),
+	}
+	if c.Int("stop-timeout") >= 0 {
+		t := c.Int("stop-timeout")
+		h.StopTimeout = &t
+	}
+	for _, cp := range c.StringSlice("cap-add") {
+		n, err := sandbox.ValidCapability(cp)
+		if err != nil {
+			return h, errdefs.Invalid("%w", err)
+		}
+		h.CapAdd = append(h.CapAdd, n)
+	}
+	for _, cp := range c.StringSlice("cap-drop") {
+		n, err := sandbox.ValidCapability(cp)
+		if err != nil {
+			return h, errdefs.Invalid("%w", err)
+		}
+		h.CapDrop = append(h.CapDrop, n)
+	}
+	rp, err := restartPolicy(c.String("restart"))
+	if err != nil {
+		return h, err
+	}
+	if rp.Name != "no" && h.AutoRemove {
+		return h, errdefs.Invalid("Conflicting options: --restart and --rm")
+	}
+	h.RestartPolicy = rp
+	return h, nil
+}
+
+func restartPolicy(s string) (container.RestartPolicy, error) {
+	name, max, hasMax := strings.Cut(s, ":")
+	rp := container.RestartPolicy{Name: name}
+	switch name {
+	case "", "no":
+		rp.Name = "no"
+	case "always", "unless-stopped":
+	case "on-failure":
+		if hasMax {
+			n, err := strconv.Atoi(max)
+			if err != nil || n < 0 {
+				return rp, errdefs.Invalid("invalid restart policy: maximum retry count must be a positive integer")
+			}
+			rp.MaximumRetryCount = n
+		}
+	default:
+		return rp, errdefs.Invalid("invalid restart policy: unknown policy %q; use no, always, on-failure or unless-stopped", name)
+	}
+	return rp, nil
+}
+
+// environment merges --env-file files then -e values; a bare K copies the
+// caller's value when set (Docker's rules; env files take no quotes).
+func environment(envs, files []string) ([]string, error) {
+	var out []string
+	add := func(kv string) {
+		if !strings.Contains(kv, "=") {
+			v, ok := os.LookupEnv(kv)
+			if !ok {
+				return
+			}
+			kv += "=" + v
+		}
+		out = append(out, kv)
+	}
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			return nil, errdefs.Invalid("open env file: %w", err)
+		}
+		sc := bufio.NewScanner(fh)
+		for sc.Scan() {
+			line := strings.TrimLeft(sc.Text(), " \t")
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			add(line)
+		}
+		fh.Close()
+	}
+	for _, e := range envs {
+		add(e)
+	}
+	return out, nil
+}
+
+// refuseCgroupLimits: rootless limits need cgroup v2 with delegated
+// controllers; without them nook refuses rather than ignoring the flag.
+func refuseCgroupLimits(c *cli.Context) error {
+	for _, f := range []string{"memory", "cpus", "pids-limit"} {
+		if c.IsSet(f) {
+			if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err != nil {
+				return errdefs.WithHint(errdefs.Invalid("--%s needs cgroup v2, but this host uses cgroup v1 (or hybrid), where an unprivileged user cannot create cgroups", f),
+					"boot with systemd.unified_cgroup_hierarchy=1 and delegate controllers to your user, or drop the flag")
+			}
+			return errdefs.Invalid("--%s: resource limits are not implemented yet", f)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/userns"
+)
+
+// session is what a command needs: identity, directories, the store.
+type session struct {
+	id      userns.Identity
+	dataDir string
+	store   *image.Store
+	ctrs    *container.Manager
+}
+
+// dataDir is $XDG_DATA_HOME/nook (default ~/.local/share/nook).
+func dataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "nook")
+	}
+	home, _ := os.UserHomeDir()
+	return filepath.Join(home, ".local", "share", "nook")
+}
+
+// enterNamespace joins (or creates) the rootless user namespace; the
+// process re-executes itself when it had to create the keeper.
+func enterNamespace() (userns.Identity, error) {
+	id := userns.Current()
+	if !id.InUserns && !id.Rootful {
+		if err := userns.EnterKeeper(); err != nil {
+			return id, err
+		}
+	}
+	id.ConfigureStorageEnv()
+	return id, nil
+}
+
+// openSession enters the namespace and opens the store.
+func openSession(c *cli.Context) (*session, error) {
+	id, err := enterNamespace()
+	if err != nil {
+		return nil, err
+	}
+	if err := userns.EnsureRuntimeDir(id.RuntimeDir, os.Getuid()); err != nil {
+		return nil, err
+	}
+	driver := c.String("storage-driver")
+	if driver == "" {
+		driver = os.Getenv("NOOK_STORAGE_DRIVER")
+	}
+	s := &session{id: id, dataDir: dataDir()}
+	s.store, err = image.Open(image.Options{DataDir: s.dataDir, RunDir: id.RuntimeDir, Driver: driver})
+	if err != nil {
+		return nil, err
+	}
+	s.ctrs = &container.Manager{Store: s.store, DataDir: s.dataDir, RunDir: id.RuntimeDir, Identity: id}
+	return s, nil
+}
+
+func (s *session) close() {
+	if s != nil && s.store != nil {
+		s.store.Close()
+	}
+}
+
+// withSession wraps a command action that needs the store.
+func withSession(fn func(c *cli.Context, s *session) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		s, err := openSession(c)
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		return fn(c, s)
+	}
+}

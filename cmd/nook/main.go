@@ -1,0 +1,35 @@
+// Command nook is a rootless, Docker-compatible container runtime.
+package main
+
+import (
+	"os"
+
+	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/sandbox"
+)
+
+var version = "dev"
+
+func main() {
+	// Hidden roles run before the CLI parses anything (runc's init.go):
+	// they are processes of their own with their own protocol.
+	if image.ReexecInit() {
+		return
+	}
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "_init":
+			sandbox.Main()
+		default:
+			if role, ok := roles[os.Args[1]]; ok {
+				role()
+				return
+			}
+		}
+	}
+	os.Exit(runCLI(os.Args))
+}
+
+// roles maps hidden argv[1] values to process entry points; filled by the
+// files that own them.
+var roles = map[string]func(){}

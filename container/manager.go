@@ -1,0 +1,116 @@
+package container
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.podman.io/storage"
+
+	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/userns"
+)
+
+// Manager creates and finds containers.
+type Manager struct {
+	Store *image.Store
+	// DataDir is $XDG_DATA_HOME/nook; records live in DataDir/containers.
+	DataDir string
+	// RunDir is the runtime dir.
+	RunDir string
+	// Identity is who runs nook, passed on to child processes.
+	Identity userns.Identity
+}
+
+// Dir is the directory holding a container's record and logs.
+func (m *Manager) Dir(id string) string {
+	return filepath.Join(m.DataDir, "containers", id)
+}
+
+// newID returns 64 random hex digits whose 12-char prefix is not all
+// digits (Docker regenerates those: they look like numbers).
+func newID() string {
+	for {
+		b := make([]byte, 32)
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		if strings.Trim(id[:12], "0123456789") != "" {
+			return id
+		}
+	}
+}
+
+// Load reads a container's record by full ID.
+func (m *Manager) Load(id string) (*Record, error) {
+	var r Record
+	if err := readJSON(filepath.Join(m.Dir(id), configFile), &r); err != nil {
+		if os.IsNotExist(err) {
+			return nil, errdefs.NotFound("No such container: %s", id)
+		}
+		return nil, fmt.Errorf("read container %s: %w", id[:12], err)
+	}
+	return &r, nil
+}
+
+// Lookup resolves a name, full ID or unique ID prefix.
+func (m *Manager) Lookup(ref string) (*Record, error) {
+	if c, err := m.Store.Container(ref); err == nil {
+		return m.Load(c.ID)
+	} else if !errors.Is(err, storage.ErrContainerUnknown) {
+		return nil, errdefs.Conflict("%s: %w", ref, err)
+	}
+	entries, err := os.ReadDir(filepath.Join(m.DataDir, "containers"))
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	var match []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ref) {
+			match = append(match, e.Name())
+		}
+	}
+	switch len(match) {
+	case 0:
+		return nil, errdefs.NotFound("No such container: %s", ref)
+	case 1:
+		return m.Load(match[0])
+	}
+	return nil, errdefs.Conflict("multiple IDs found with provided prefix: %s", ref)
+}
+
+// List returns every container record with its state.
+func (m *Manager) List() ([]*Record, error) {
+	entries, err := os.ReadDir(filepath.Join(m.DataDir, "containers"))
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var out []*Record
+	for _, e := range entries {
+		if r, err := m.Load(e.Name()); err == nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ReadState returns the container's recorded state.
+func (m *Manager) ReadState(id string) State {
+	var s State
+	if err := readJSON(filepath.Join(m.Dir(id), stateFile), &s); err != nil {
+		return State{Status: StatusCreated}
+	}
+	return s
+}
+
+// WriteState records the container's state.
+func (m *Manager) WriteState(id string, s State) error {
+	return writeJSON(filepath.Join(m.Dir(id), stateFile), s)
+}

@@ -1,0 +1,92 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/sandbox"
+	"github.com/nook-dev/nook/userns"
+)
+
+// mountRootfs mounts the container's layer and fills the spec's rootfs.
+func (m *Manager) mountRootfs(r *Record) error {
+	root, err := m.Store.Mount(r.ID, "")
+	if err != nil {
+		return errdefs.WithHint(fmt.Errorf("mount rootfs of %s (%s): %w", r.ID[:12], m.Store.Driver.Name, err),
+			"run `nook info` to see the storage driver, or force one with --storage-driver")
+	}
+	r.Spec.Rootfs = root
+	return nil
+}
+
+func (m *Manager) unmountRootfs(r *Record) {
+	m.Store.Unmount(r.ID, true)
+}
+
+// InitEnv is the environment of nook's own child processes (init,
+// monitor): only the identity of the user namespace, nothing of the user's.
+func (m *Manager) InitEnv() []string {
+	return m.Identity.ChildEnv([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"})
+}
+
+// RunForeground starts r's process attached to stdio, forwards signals
+// from sigs, waits, records the exit and cleans up (removing the container
+// with --rm). It returns the container's exit code.
+func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.Signal) (int, error) {
+	if err := m.mountRootfs(r); err != nil {
+		return 125, err
+	}
+	start, _ := userns.ProcessStartTime(os.Getpid())
+	st := State{Status: StatusRunning, StartedAt: time.Now().UTC(), MonitorPid: os.Getpid(), MonitorStart: start}
+	proc, err := sandbox.Launch(&r.Spec, stdio, m.InitEnv())
+	if err != nil {
+		code := 125
+		var ie *sandbox.InitError
+		if errors.As(err, &ie) {
+			code = ie.Code
+		}
+		m.finish(r, State{Status: StatusCreated, ExitCode: code, Error: err.Error()})
+		return code, errdefs.Exit(code, err)
+	}
+	st.Pid = proc.Pid
+	m.WriteState(r.ID, st)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case s := <-sigs:
+				proc.Cmd.Process.Signal(s)
+			case <-done:
+				return
+			}
+		}
+	}()
+	proc.Cmd.Wait()
+	close(done)
+	code := sandbox.ExitCode(proc.Cmd.ProcessState)
+	st.Status, st.Pid, st.ExitCode, st.FinishedAt = StatusExited, 0, code, time.Now().UTC()
+	m.finish(r, st)
+	return code, nil
+}
+
+// finish records the final state, unmounts, and honours --rm.
+func (m *Manager) finish(r *Record, st State) {
+	m.unmountRootfs(r)
+	if r.HostConfig.AutoRemove {
+		m.delete(r)
+		return
+	}
+	m.WriteState(r.ID, st)
+}
+
+// delete removes the container's layer and record.
+func (m *Manager) delete(r *Record) error {
+	m.Store.Unmount(r.ID, true)
+	if err := m.Store.DeleteContainer(r.ID); err != nil && !isUnknown(err) {
+		return fmt.Errorf("remove container layer %s: %w", r.ID[:12], err)
+	}
+	return os.RemoveAll(m.Dir(r.ID))
+}

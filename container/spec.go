@@ -1,0 +1,102 @@
+package container
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+	// names: wired when internal/names lands
+	"github.com/nook-dev/nook/spec"
+)
+
+var validName = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
+
+// pickName validates --name or generates adjective_surname like Docker.
+func (m *Manager) pickName(name string) (string, error) {
+	if name != "" {
+		if !validName.MatchString(name) {
+			return "", errdefs.Invalid("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name)
+		}
+		return strings.TrimPrefix(name, "/"), nil
+	}
+	for retry := 0; retry < 10; retry++ {
+		n := "nook_" + newID()[:8] + string(rune(48+retry))
+		if _, err := m.Store.Container(n); err != nil {
+			return n, nil
+		}
+	}
+	return newID()[:12], nil
+}
+
+// buildSpec turns a record into what sandbox needs (rootfs filled later).
+func (m *Manager) buildSpec(r *Record, o CreateOptions) spec.Container {
+	caps := capabilities(o.HostConfig)
+	env := append([]string(nil), r.Config.Env...)
+	if !hasEnv(env, "HOSTNAME") {
+		env = append(env, "HOSTNAME="+r.Hostname)
+	}
+	if o.Tty && !hasEnv(env, "TERM") {
+		env = append(env, "TERM=xterm")
+	}
+	dir := m.Dir(r.ID)
+	return spec.Container{
+		ID:       r.ID,
+		Hostname: r.Hostname,
+		Process: spec.Process{
+			Args: r.Args(), Env: env, Cwd: r.Config.WorkingDir, User: r.Config.User,
+			Terminal: o.Tty, Capabilities: caps, NoNewPrivileges: !o.HostConfig.Privileged,
+		},
+		Mounts: o.Mounts,
+		EtcFiles: map[string]string{
+			"/etc/hostname":    filepath.Join(dir, hostnameF),
+			"/etc/hosts":       filepath.Join(dir, hostsFile),
+			"/etc/resolv.conf": filepath.Join(dir, resolvFile),
+		},
+		ReadonlyRootfs: o.HostConfig.ReadonlyRootfs,
+		Privileged:     o.HostConfig.Privileged,
+		Network:        networkKind(o.HostConfig.NetworkMode),
+	}
+}
+
+func networkKind(mode string) string {
+	switch {
+	case mode == "host", mode == "none":
+		return mode
+	case strings.HasPrefix(mode, "container:"):
+		return "container"
+	}
+	return "none"
+}
+
+func hasEnv(env []string, k string) bool {
+	for _, e := range env {
+		if strings.HasPrefix(e, k+"=") {
+			return true
+		}
+	}
+	return false
+}
+
+// capabilities applies --cap-add/--cap-drop (names already normalized to
+// CAP_X, or ALL) to Docker's default set.
+func capabilities(h HostConfig) []string {
+	set := map[string]bool{}
+	for _, c := range spec.DefaultCapabilities {
+		set[c] = true
+	}
+	for _, c := range h.CapDrop {
+		if c == "CAP_ALL" || c == "ALL" {
+			set = map[string]bool{}
+		}
+		delete(set, c)
+	}
+	for _, c := range h.CapAdd {
+		set[c] = true
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	return out
+}

@@ -1,0 +1,16 @@
+// Package nsenter holds nook's only C code: a constructor that runs before
+// the Go runtime starts threads, so that it can setns() into user and mount
+// namespaces (impossible from a multithreaded process). It is the keeper
+// (pause) process, the keeper-join hot path of every command, and the
+// container join used by exec and enter. See nsenter.c for the cases, and
+// README.md for why this must be C.
+//
+// Environment protocol (internal, never documented to users):
+//
+//	_NOOK_KEEPER=1       be the keeper: wait on fd 3, then pause forever
+//	_NOOK_JOIN=a,b,c     setns() fds 3,4,5 (types a,b,c); fork for pid
+//	_NOOK_IN_USERNS=1    already inside the keeper's namespaces: do nothing
+//	_NOOK_NOJOIN=1       stay on the host (nook doctor)
+//
+// It imports no nook package.
+package nsenter

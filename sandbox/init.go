@@ -1,0 +1,118 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nook-dev/nook/spec"
+)
+
+// File descriptors inherited by nook _init.
+const (
+	SpecFD  = 3
+	ErrorFD = 4
+)
+
+// InitError is what _init reports when it cannot exec the command.
+type InitError struct {
+	// Code is the exit code Docker would give: 125, 126 or 127.
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *InitError) Error() string { return e.Message }
+
+// Main is the entry point of `nook _init`. It never returns.
+func Main() {
+	runtime.GOMAXPROCS(1)
+	runtime.LockOSThread()
+	errPipe := os.NewFile(ErrorFD, "error-pipe")
+	if errPipe == nil {
+		fmt.Fprintln(os.Stderr, "nook _init is internal: it is started by nook run")
+		os.Exit(255)
+	}
+	unix.CloseOnExec(ErrorFD)
+	err := run()
+	ie := &InitError{Code: 125}
+	if !errors.As(err, &ie) {
+		ie = &InitError{Code: 125, Message: err.Error()}
+	}
+	json.NewEncoder(errPipe).Encode(ie)
+	os.Exit(ie.Code)
+}
+
+func run() error {
+	b, err := io.ReadAll(os.NewFile(SpecFD, "spec"))
+	if err != nil {
+		return fmt.Errorf("read container spec: %w", err)
+	}
+	unix.Close(SpecFD)
+	var c spec.Container
+	if err := json.Unmarshal(b, &c); err != nil {
+		return fmt.Errorf("parse container spec: %w", err)
+	}
+	return Start(&c)
+}
+
+// Start sets up the container described by c in the current (fresh)
+// namespaces and execs its process.
+func Start(c *spec.Container) error {
+	if err := setupRootfs(c); err != nil {
+		return err
+	}
+	if c.Hostname != "" && c.JoinNamespaces["uts"] == "" {
+		if err := unix.Sethostname([]byte(c.Hostname)); err != nil {
+			return fmt.Errorf("sethostname %q: %w", c.Hostname, err)
+		}
+	}
+	if c.Network != "host" && c.JoinNamespaces["net"] == "" {
+		if err := loopbackUp(); err != nil {
+			return err
+		}
+	}
+	return execProcess(&c.Process, c.Privileged)
+}
+
+// execProcess switches to the container user, drops privileges and execs.
+func execProcess(p *spec.Process, privileged bool) error {
+	u, err := resolveUser(p.User)
+	if err != nil {
+		return err
+	}
+	cwd := p.Cwd
+	if cwd == "" {
+		cwd = "/"
+	}
+	if err := os.MkdirAll(cwd, 0o755); err == nil && u.UID != 0 {
+		os.Lchown(cwd, u.UID, u.GID)
+	}
+	if err := os.Chdir(cwd); err != nil {
+		return &InitError{Code: 125, Message: fmt.Sprintf("chdir to cwd (%q) set in config.json failed: %v", cwd, err)}
+	}
+	path, err := lookPath(p.Args, p.Env)
+	if err != nil {
+		return err
+	}
+	if err := dropPrivileges(p, u, privileged); err != nil {
+		return err
+	}
+	err = syscall.Exec(path, p.Args, p.Env)
+	return execError(p.Args[0], err)
+}
+
+func execError(name string, err error) error {
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		return &InitError{Code: 127, Message: fmt.Sprintf("exec: %q: no such file or directory", name)}
+	case errors.Is(err, unix.EACCES), errors.Is(err, unix.EISDIR), errors.Is(err, unix.ENOEXEC):
+		return &InitError{Code: 126, Message: fmt.Sprintf("exec: %q: permission denied", name)}
+	}
+	return &InitError{Code: 126, Message: fmt.Sprintf("exec %q: %v", name, err)}
+}

@@ -1,0 +1,113 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	osexec "os/exec"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nook-dev/nook/spec"
+)
+
+// Stdio is what the container's pid 1 gets as fds 0, 1, 2. nil means
+// /dev/null. With Terminal, all three are the pty slave.
+type Stdio struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Terminal makes the process a session leader with Stdin as its
+	// controlling terminal.
+	Terminal bool
+}
+
+// Process is a started container init.
+type Process struct {
+	Cmd *osexec.Cmd
+	// Pid is the host-visible pid of the container's pid 1.
+	Pid int
+}
+
+// Launch starts `nook _init` in new namespaces for c and returns once the
+// command has been exec'd (or with the InitError that prevented it).
+// env is the environment for the _init process itself (the identity
+// variables of the user namespace).
+func Launch(c *spec.Container, stdio Stdio, env []string) (*Process, error) {
+	specR, specW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		specR.Close()
+		specW.Close()
+		return nil, err
+	}
+	defer errR.Close()
+	cmd := &osexec.Cmd{
+		Path:       "/proc/self/exe",
+		Args:       []string{"nook", "_init", c.ID},
+		Env:        env,
+		Stdin:      stdio.Stdin,
+		Stdout:     stdio.Stdout,
+		Stderr:     stdio.Stderr,
+		ExtraFiles: []*os.File{specR, errW},
+		SysProcAttr: &syscall.SysProcAttr{
+			Cloneflags: cloneFlags(c),
+			Setsid:     true,
+			Setctty:    stdio.Terminal,
+		},
+	}
+	err = cmd.Start()
+	specR.Close()
+	errW.Close()
+	if err != nil {
+		specW.Close()
+		return nil, fmt.Errorf("start container init: %w", err)
+	}
+	if err := json.NewEncoder(specW).Encode(c); err != nil {
+		specW.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("send spec to container init: %w", err)
+	}
+	specW.Close()
+	b, _ := io.ReadAll(errR)
+	if len(b) == 0 {
+		return &Process{Cmd: cmd, Pid: cmd.Process.Pid}, nil
+	}
+	cmd.Wait()
+	var ie InitError
+	if json.Unmarshal(b, &ie) != nil {
+		return nil, errors.New(string(b))
+	}
+	return nil, &ie
+}
+
+func cloneFlags(c *spec.Container) uintptr {
+	flags := uintptr(unix.CLONE_NEWNS)
+	add := func(ns string, flag uintptr) {
+		if c.JoinNamespaces[ns] == "" {
+			flags |= flag
+		}
+	}
+	add("pid", unix.CLONE_NEWPID)
+	add("uts", unix.CLONE_NEWUTS)
+	add("ipc", unix.CLONE_NEWIPC)
+	add("cgroup", unix.CLONE_NEWCGROUP)
+	if c.Network != "host" {
+		add("net", unix.CLONE_NEWNET)
+	}
+	return flags
+}
+
+// ExitCode turns a wait status into Docker's exit code (128+N on signal).
+func ExitCode(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
+}

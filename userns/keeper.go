@@ -1,0 +1,198 @@
+package userns
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	osexec "os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// State files in the runtime dir. keeper is stable: the C constructor reads
+// "PID USERNS-INODE STARTTIME".
+const (
+	KeeperFile     = "keeper"
+	keeperLockFile = "keeper.lock"
+	warnedFile     = "single-id-warned"
+)
+
+// KeeperRecord identifies a live keeper.
+type KeeperRecord struct {
+	PID       int
+	UsernsIno uint64
+	StartTime string
+}
+
+// ReadKeeper reads the keeper record in runtimeDir.
+func ReadKeeper(runtimeDir string) (KeeperRecord, error) {
+	b, err := os.ReadFile(filepath.Join(runtimeDir, KeeperFile))
+	if err != nil {
+		return KeeperRecord{}, err
+	}
+	var r KeeperRecord
+	if _, err := fmt.Sscanf(string(b), "%d %d %s", &r.PID, &r.UsernsIno, &r.StartTime); err != nil {
+		return KeeperRecord{}, fmt.Errorf("parse keeper record: %w", err)
+	}
+	return r, nil
+}
+
+// Alive checks liveness by opening the namespace file and comparing its
+// inode: /proc/PID existing proves nothing (zombies, pid reuse).
+func (r KeeperRecord) Alive() bool {
+	var st unix.Stat_t
+	if err := unix.Stat(fmt.Sprintf("/proc/%d/ns/user", r.PID), &st); err != nil {
+		return false
+	}
+	return st.Ino == r.UsernsIno
+}
+
+// EnsureRuntimeDir creates dir 0700 and checks that it is ours.
+func EnsureRuntimeDir(dir string, uid int) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create runtime dir %q: %w", dir, err)
+	}
+	var st unix.Stat_t
+	if err := unix.Lstat(dir, &st); err != nil {
+		return fmt.Errorf("stat runtime dir %q: %w", dir, err)
+	}
+	if st.Mode&unix.S_IFMT != unix.S_IFDIR || int(st.Uid) != uid {
+		return fmt.Errorf("runtime dir %q is not a directory owned by uid %d", dir, uid)
+	}
+	return nil
+}
+
+// EnterKeeper makes sure a keeper exists for the caller, then re-executes
+// the current command so that the C constructor joins it. It returns only
+// on error. Call it on the host (not inside the namespace).
+func EnterKeeper() error {
+	id := Current()
+	if id.InUserns || id.Rootful {
+		return nil
+	}
+	if os.Getenv(envReexec) == "1" {
+		return errors.New("joining the rootless user namespace failed after creating it; run `nook doctor`")
+	}
+	if err := EnsureKeeper(id); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find nook executable: %w", err)
+	}
+	env := append(os.Environ(), envReexec+"=1")
+	return syscall.Exec(exe, os.Args, env)
+}
+
+// EnsureKeeper creates the keeper unless a live one is recorded.
+func EnsureKeeper(id Identity) error {
+	if err := EnsureRuntimeDir(id.RuntimeDir, id.HostUID); err != nil {
+		return err
+	}
+	lock, err := os.OpenFile(filepath.Join(id.RuntimeDir, keeperLockFile), os.O_CREATE|os.O_RDWR|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return fmt.Errorf("open keeper lock: %w", err)
+	}
+	defer lock.Close()
+	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
+		return fmt.Errorf("lock keeper: %w", err)
+	}
+	if r, err := ReadKeeper(id.RuntimeDir); err == nil && r.Alive() {
+		return nil
+	}
+	return startKeeper(id)
+}
+
+func startKeeper(id Identity) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find nook executable: %w", err)
+	}
+	rd, wr, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	defer wr.Close()
+	cmd := osexec.Command(exe)
+	cmd.Args = []string{"nook-keeper"}
+	cmd.Env = append(os.Environ(), "_NOOK_KEEPER=1")
+	cmd.ExtraFiles = []*os.File{rd}
+	cmd.Dir = "/"
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags: syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS,
+		Setsid:     true,
+	}
+	if err := cmd.Start(); err != nil {
+		return Diagnose(fmt.Errorf("create user namespace: %w", err))
+	}
+	pid := cmd.Process.Pid
+	if err := writeMaps(pid, id); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return err
+	}
+	wr.Close() // releases the keeper into pause()
+	rec, err := recordFor(pid)
+	if err != nil {
+		cmd.Process.Kill()
+		return err
+	}
+	if err := writeKeeperRecord(id.RuntimeDir, rec); err != nil {
+		cmd.Process.Kill()
+		return err
+	}
+	return cmd.Process.Release()
+}
+
+func recordFor(pid int) (KeeperRecord, error) {
+	var st unix.Stat_t
+	if err := unix.Stat(fmt.Sprintf("/proc/%d/ns/user", pid), &st); err != nil {
+		return KeeperRecord{}, fmt.Errorf("stat keeper namespace: %w", err)
+	}
+	start, err := ProcessStartTime(pid)
+	if err != nil {
+		return KeeperRecord{}, err
+	}
+	return KeeperRecord{PID: pid, UsernsIno: st.Ino, StartTime: start}, nil
+}
+
+func writeKeeperRecord(dir string, r KeeperRecord) error {
+	tmp := filepath.Join(dir, KeeperFile+".tmp"+strconv.Itoa(os.Getpid()))
+	data := fmt.Sprintf("%d %d %s\n", r.PID, r.UsernsIno, r.StartTime)
+	if err := os.WriteFile(tmp, []byte(data), 0o600); err != nil {
+		return fmt.Errorf("write keeper record: %w", err)
+	}
+	return os.Rename(tmp, filepath.Join(dir, KeeperFile))
+}
+
+// ProcessStartTime returns field 22 of /proc/PID/stat (start time in clock
+// ticks since boot), which with the pid identifies a process uniquely.
+func ProcessStartTime(pid int) (string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return "", err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return "", fmt.Errorf("parse /proc/%d/stat", pid)
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 {
+		return "", fmt.Errorf("parse /proc/%d/stat", pid)
+	}
+	return f[19], nil
+}
+
+func userName(uid int) string {
+	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
+		return u.Username
+	}
+	return strconv.Itoa(uid)
+}
