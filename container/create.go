@@ -87,6 +87,8 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if err := os.MkdirAll(m.Dir(rec.ID), 0o700); err != nil {
 		return nil, err
 	}
+	rec.Network = spec.Network{Mode: networkMode(o.HostConfig.NetworkMode), Ports: o.HostConfig.PortBindings}
+	rec.HostConfig.NetworkMode = rec.Network.Mode
 	rec.Spec = m.buildSpec(rec, o)
 	if err := writeEtcFiles(m.Dir(rec.ID), rec); err != nil {
 		return nil, err

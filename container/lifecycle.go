@@ -100,6 +100,7 @@ func (m *Manager) Stop(r *Record, timeout int) error {
 	if st.Status != StatusRunning {
 		return nil
 	}
+	m.MarkStopped(r)
 	sig := r.Config.StopSignal
 	if sig == "" {
 		sig = "TERM"

@@ -1,11 +1,9 @@
 package container
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/nook-dev/nook/internal/atomicfile"
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/spec"
@@ -39,6 +37,8 @@ type Record struct {
 	HostConfig HostConfig            `json:"hostConfig"`
 	// Spec is what sandbox gets (rootfs filled at start).
 	Spec spec.Container `json:"spec"`
+	// Network is how the container is connected (mode, ports).
+	Network spec.Network `json:"network"`
 	// Driver is the storage driver name used for this container's layer.
 	Driver string `json:"driver"`
 }
@@ -67,49 +67,14 @@ type RestartPolicy struct {
 	MaximumRetryCount int    `json:"maximumRetryCount"`
 }
 
-// PortBinding is one published port (-p); HostPort 0 means random.
-type PortBinding struct {
-	HostIP        string `json:"hostIp"`
-	HostPort      int    `json:"hostPort"`
-	ContainerPort int    `json:"containerPort"`
-	Proto         string `json:"proto"`
-}
-
-// State is the container's current state. It is written by whoever holds
-// the container process (the CLI for foreground runs, the monitor for
-// detached ones); nothing else guesses.
-type State struct {
-	Status       string    `json:"status"`
-	Pid          int       `json:"pid"`
-	ExitCode     int       `json:"exitCode"`
-	Error        string    `json:"error,omitempty"`
-	StartedAt    time.Time `json:"startedAt"`
-	FinishedAt   time.Time `json:"finishedAt"`
-	RestartCount int       `json:"restartCount"`
-	// MonitorPid and MonitorStart identify the process holding the
-	// container (to detect a dead holder).
-	MonitorPid   int    `json:"monitorPid,omitempty"`
-	MonitorStart string `json:"monitorStart,omitempty"`
-	// Ports are the actual host bindings (random ports resolved).
-	Ports []PortBinding `json:"ports,omitempty"`
-	// Health is the healthcheck status, when there is one.
-	Health *Health `json:"health,omitempty"`
-}
-
-// Health is Docker's State.Health.
-type Health struct {
-	Status        string      `json:"Status"`
-	FailingStreak int         `json:"FailingStreak"`
-	Log           []HealthLog `json:"Log"`
-}
-
-// HealthLog is one probe result.
-type HealthLog struct {
-	Start    time.Time `json:"Start"`
-	End      time.Time `json:"End"`
-	ExitCode int       `json:"ExitCode"`
-	Output   string    `json:"Output"`
-}
+// State, Health, HealthLog and PortBinding are spec's: the monitor writes
+// them too.
+type (
+	State       = spec.State
+	Health      = spec.Health
+	HealthLog   = spec.HealthLog
+	PortBinding = spec.PortBinding
+)
 
 // Container states (Docker's strings).
 const (
@@ -122,22 +87,6 @@ const (
 	StatusPaused     = "paused"
 )
 
-func writeJSON(path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	tmp := fmt.Sprintf("%s.%d.tmp", path, os.Getpid())
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
-	}
-	return os.Rename(tmp, path)
-}
+func writeJSON(path string, v any) error { return atomicfile.WriteJSON(path, v) }
 
-func readJSON(path string, v any) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, v)
-}
+func readJSON(path string, v any) error { return atomicfile.ReadJSON(path, v) }

@@ -20,6 +20,7 @@ func (m *Manager) Remove(r *Record, force bool) error {
 		if !force {
 			return errdefs.Conflict("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", r.Name)
 		}
+		m.MarkStopped(r)
 		if err := m.Kill(r, "KILL"); err != nil {
 			return err
 		}

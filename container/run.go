@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/monitor"
 	"github.com/nook-dev/nook/sandbox"
 	"github.com/nook-dev/nook/userns"
 )
@@ -41,7 +42,18 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 	}
 	start, _ := userns.ProcessStartTime(os.Getpid())
 	st := State{Status: StatusRunning, StartedAt: time.Now().UTC(), MonitorPid: os.Getpid(), MonitorStart: start}
-	proc, err := sandbox.Launch(&r.Spec, stdio, m.InitEnv())
+	var net monitor.Closer
+	attach := func(pid int) error {
+		c, ports, err := monitor.AttachNetwork(r.Network, pid)
+		net, st.Ports = c, ports
+		return err
+	}
+	proc, err := sandbox.Launch(&r.Spec, stdio, m.InitEnv(), attach)
+	defer func() {
+		if net != nil {
+			net.Close()
+		}
+	}()
 	if err != nil {
 		code := 125
 		var ie *sandbox.InitError
@@ -84,6 +96,7 @@ func (m *Manager) finish(r *Record, st State) {
 
 // delete removes the container's layer and record.
 func (m *Manager) delete(r *Record) error {
+	m.Store.Unmount(r.ID, true)
 	m.Store.Unmount(r.ID, true)
 	if err := m.Store.DeleteContainer(r.ID); err != nil && !isUnknown(err) {
 		return fmt.Errorf("remove container layer %s: %w", r.ID[:12], err)

@@ -55,18 +55,28 @@ func (m *Manager) buildSpec(r *Record, o CreateOptions) spec.Container {
 		},
 		ReadonlyRootfs: o.HostConfig.ReadonlyRootfs,
 		Privileged:     o.HostConfig.Privileged,
-		Network:        networkKind(o.HostConfig.NetworkMode),
+		Network:        networkKind(r.Network.Mode),
 	}
 }
 
-func networkKind(mode string) string {
-	switch {
-	case mode == "host", mode == "none":
-		return mode
-	case strings.HasPrefix(mode, "container:"):
-		return "container"
+// DefaultNetwork is the network of containers and build steps.
+const DefaultNetwork = "slirp4netns"
+
+// networkMode normalizes --network ("" and Docker's "bridge"/"default"
+// mean the default driver).
+func networkMode(mode string) string {
+	switch mode {
+	case "", "bridge", "default":
+		return DefaultNetwork
 	}
-	return "none"
+	return mode
+}
+
+// networkKind is what sandbox needs to know: host, none, container or a
+// driver name (a new netns that a driver connects).
+func networkKind(mode string) string {
+	name, _, _ := strings.Cut(mode, ":")
+	return name
 }
 
 func hasEnv(env []string, k string) bool {

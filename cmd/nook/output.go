@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"text/tabwriter"
 	"text/template"
@@ -55,12 +56,10 @@ func renderTable(w io.Writer, format string, headers map[string]string, rows any
 }
 
 func toSlice(rows any) []any {
-	var out []any
-	switch v := rows.(type) {
-	case []imageRow:
-		for _, r := range v {
-			out = append(out, r)
-		}
+	v := reflect.ValueOf(rows)
+	out := make([]any, 0, v.Len())
+	for i := 0; i < v.Len(); i++ {
+		out = append(out, v.Index(i).Interface())
 	}
 	return out
 }

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/image"
+)
+
+func init() {
+	commands = append(commands, &cli.Command{
+		Name: "ps", Aliases: []string{"container ls"}, Usage: "list containers",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "show all containers (default shows just running)"},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "only display container IDs"},
+			&cli.IntFlag{Name: "last", Aliases: []string{"n"}, Value: -1, Usage: "show n last created containers"},
+			&cli.BoolFlag{Name: "latest", Aliases: []string{"l"}, Usage: "show the latest created container"},
+			&cli.BoolFlag{Name: "size", Aliases: []string{"s"}, Usage: "display total file sizes"},
+			&cli.BoolFlag{Name: "no-trunc", Usage: "don't truncate output"},
+			&cli.StringSliceFlag{Name: "filter", Aliases: []string{"f"}, Usage: "filter output based on conditions provided"},
+			&cli.StringFlag{Name: "format", Usage: "format output using a Go template"},
+		},
+		Action: withSession(psAction),
+	})
+}
+
+// psRow has Docker's ps template fields.
+type psRow struct {
+	ID, Image, Command, CreatedAt, RunningFor, Ports, State, Status, Names, Labels, Size, Mounts, Networks string
+	created                                                                                                time.Time
+	rec                                                                                                    *container.Record
+	st                                                                                                     container.State
+}
+
+func psRows(s *session, noTrunc bool) ([]psRow, error) {
+	recs, err := s.ctrs.List()
+	if err != nil {
+		return nil, err
+	}
+	var rows []psRow
+	for _, r := range recs {
+		st := s.ctrs.CurrentState(r)
+		row := psRow{ID: r.ID, Image: image.Familiar(r.Image), Names: r.Name, State: st.Status,
+			created: r.Created, rec: r, st: st, Networks: r.Network.Mode,
+			CreatedAt:  r.Created.Local().Format("2006-01-02 15:04:05 -0700 MST"),
+			RunningFor: humanDuration(time.Since(r.Created)) + " ago",
+			Status:     statusText(st), Ports: portsText(st.Ports), Labels: labelsText(r.Config.Labels)}
+		row.Command = commandText(r.Args(), !noTrunc)
+		if !noTrunc {
+			row.ID = r.ID[:12]
+		}
+		rows = append(rows, row)
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].created.After(rows[j].created) })
+	return rows, nil
+}
+
+func labelsText(l map[string]string) string {
+	var kv []string
+	for k, v := range l {
+		kv = append(kv, k+"="+v)
+	}
+	sort.Strings(kv)
+	return strings.Join(kv, ",")
+}
+
+func psAction(c *cli.Context, s *session) error {
+	rows, err := psRows(s, c.Bool("no-trunc"))
+	if err != nil {
+		return err
+	}
+	filters, err := parsePsFilters(c.StringSlice("filter"))
+	if err != nil {
+		return err
+	}
+	var out []psRow
+	for _, r := range rows {
+		if !c.Bool("all") && c.Int("last") < 0 && !c.Bool("latest") && r.State != "running" && r.State != "restarting" && !filters.has("status") {
+			continue
+		}
+		if filters.match(r) {
+			out = append(out, r)
+		}
+	}
+	n := c.Int("last")
+	if c.Bool("latest") {
+		n = 1
+	}
+	if n >= 0 && len(out) > n {
+		out = out[:n]
+	}
+	format := c.String("format")
+	switch {
+	case c.Bool("quiet"):
+		format = "{{.ID}}"
+	case format == "":
+		format = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+	}
+	return renderTable(c.App.Writer, format, psHeaders, out)
+}
+
+var psHeaders = map[string]string{
+	"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
+	"RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE", "Status": "STATUS", "Names": "NAMES",
+	"Labels": "LABELS", "Size": "SIZE", "Mounts": "MOUNTS", "Networks": "NETWORKS",
+}

@@ -1,0 +1,22 @@
+package spec
+
+import "time"
+
+// Network says how a container is connected.
+type Network struct {
+	// Mode is slirp4netns, pasta, none, host or container:ID.
+	Mode string `json:"mode"`
+	// Options are driver options (slirp4netns:allow_host_loopback=true ...).
+	Options map[string]string `json:"options,omitempty"`
+	// Ports are the -p mappings (HostPort 0 = pick a free one).
+	Ports []PortBinding `json:"ports,omitempty"`
+}
+
+// Healthcheck is a container's health probe (from the image or flags).
+type Healthcheck struct {
+	Test        []string      `json:"test"`
+	Interval    time.Duration `json:"interval"`
+	Timeout     time.Duration `json:"timeout"`
+	StartPeriod time.Duration `json:"startPeriod"`
+	Retries     int           `json:"retries"`
+}
