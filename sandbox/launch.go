@@ -34,8 +34,11 @@ type Process struct {
 // Launch starts `nook _init` in new namespaces for c and returns once the
 // command has been exec'd (or with the InitError that prevented it).
 // env is the environment for the _init process itself (the identity
-// variables of the user namespace).
-func Launch(c *spec.Container, stdio Stdio, env []string) (*Process, error) {
+// variables of the user namespace). beforeStart, when set, runs once the
+// namespaces exist and before init receives its spec (so before it does
+// anything): the network is attached there, so the command never sees a
+// half-configured network.
+func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid int) error) (*Process, error) {
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -67,6 +70,14 @@ func Launch(c *spec.Container, stdio Stdio, env []string) (*Process, error) {
 	if err != nil {
 		specW.Close()
 		return nil, fmt.Errorf("start container init: %w", err)
+	}
+	if beforeStart != nil {
+		if err := beforeStart(cmd.Process.Pid); err != nil {
+			specW.Close()
+			cmd.Process.Kill()
+			cmd.Wait()
+			return nil, err
+		}
 	}
 	if err := json.NewEncoder(specW).Encode(c); err != nil {
 		specW.Close()

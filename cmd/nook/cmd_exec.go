@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/creack/pty"
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/exec"
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/sandbox"
+)
+
+func init() {
+	roles["_exec"] = sandbox.ExecMain
+	commands = append(commands, &cli.Command{
+		Name: "exec", Usage: "execute a command in a running container", ArgsUsage: "CONTAINER COMMAND [ARG...]",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "detached mode: run command in the background"},
+			&cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: "keep STDIN open"},
+			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "allocate a pseudo-TTY"},
+			&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set environment variables"},
+			&cli.StringSliceFlag{Name: "env-file", Usage: "read in a file of environment variables"},
+			&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: "working directory inside the container"},
+			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "username or UID (format: <name|uid>[:<group|gid>])"},
+			&cli.BoolFlag{Name: "privileged", Usage: "give extended privileges to the command"},
+		},
+		Action: withSession(execAction),
+	})
+}
+
+// runningPid returns the container's pid 1, or Docker's error.
+func runningPid(s *session, r *container.Record) (int, error) {
+	st := s.ctrs.CurrentState(r)
+	if st.Status != container.StatusRunning || st.Pid <= 0 {
+		return 0, errdefs.Conflict("container %s is not running", r.ID)
+	}
+	return st.Pid, nil
+}
+
+func execAction(c *cli.Context, s *session) error {
+	if c.NArg() < 2 {
+		return &usageErr{msg: "\"nook exec\" requires at least 2 arguments.\nSee 'nook exec --help'."}
+	}
+	r, err := s.ctrs.Lookup(c.Args().First())
+	if err != nil {
+		return err
+	}
+	pid, err := runningPid(s, r)
+	if err != nil {
+		return err
+	}
+	env, err := environment(c.StringSlice("env"), c.StringSlice("env-file"))
+	if err != nil {
+		return err
+	}
+	p := r.Spec.Process
+	p.Args = c.Args().Tail()
+	p.Env = append(append([]string(nil), p.Env...), env...)
+	p.Terminal = c.Bool("tty")
+	if c.IsSet("user") {
+		p.User = c.String("user")
+	}
+	if c.IsSet("workdir") {
+		p.Cwd = c.String("workdir")
+	}
+	if c.Bool("privileged") {
+		p.Capabilities = sandbox.CapabilityNames()
+	}
+	o := exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: p, Detach: c.Bool("detach"), Env: s.ctrs.InitEnv()}
+	return runExec(c, o, c.Bool("interactive"))
+}
+
+// runExec wires stdio (or a pty) and returns the process's exit code.
+func runExec(c *cli.Context, o exec.Options, interactive bool) error {
+	if o.Process.Terminal && !term.IsTerminal(int(os.Stdin.Fd())) {
+		return errdefs.Exit(1, fmt.Errorf("the input device is not a TTY"))
+	}
+	if o.Detach {
+		cmd, err := exec.Start(o)
+		if err != nil {
+			return err
+		}
+		return cmd.Process.Release()
+	}
+	var ptmx *os.File
+	if o.Process.Terminal {
+		var pts *os.File
+		var err error
+		if ptmx, pts, err = pty.Open(); err != nil {
+			return err
+		}
+		defer ptmx.Close()
+		pty.InheritSize(os.Stdin, ptmx)
+		o.Stdin, o.Stdout, o.Stderr, o.Terminal = pts, pts, pts, true
+		defer pts.Close()
+		if old, err := term.MakeRaw(int(os.Stdin.Fd())); err == nil {
+			defer term.Restore(int(os.Stdin.Fd()), old)
+		}
+	} else {
+		o.Stdout, o.Stderr = os.Stdout, os.Stderr
+		if interactive {
+			o.Stdin = os.Stdin
+		}
+	}
+	cmd, err := exec.Start(o)
+	if err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	if ptmx != nil {
+		if interactive {
+			go io.Copy(ptmx, os.Stdin)
+		}
+		go func() { io.Copy(os.Stdout, ptmx); close(done) }()
+		o.Stdin.(*os.File).Close()
+	} else {
+		close(done)
+	}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGWINCH)
+	go func() {
+		for sig := range sigs {
+			if sig == syscall.SIGWINCH && ptmx != nil {
+				pty.InheritSize(os.Stdin, ptmx)
+			}
+			cmd.Process.Signal(sig)
+		}
+	}()
+	err = cmd.Wait()
+	signal.Stop(sigs)
+	<-done
+	if code := exec.ExitCode(err, cmd); code != 0 {
+		return errdefs.Exit(code, nil)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package exec
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	osexec "os/exec"
+	"strings"
+	"syscall"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/spec"
+)
+
+// AllNamespaces are joined by nook exec, in this order: pid last, so the
+// fork into it happens after every other join.
+var AllNamespaces = []string{"user", "cgroup", "ipc", "uts", "net", "mnt", "pid"}
+
+// Options describe one exec.
+type Options struct {
+	// Pid is the container's pid 1 as seen from the caller.
+	Pid int
+	// Namespaces to join (a subset of AllNamespaces).
+	Namespaces []string
+	// Process is what to run.
+	Process spec.Process
+	// Host runs a host command (nook enter): no user or capability change.
+	Host bool
+	// Stdin, Stdout, Stderr are the process's stdio (nil = /dev/null).
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Terminal makes Stdin the controlling terminal.
+	Terminal bool
+	// Detach returns once the process started.
+	Detach bool
+	// Env is the environment of the helper process itself.
+	Env []string
+}
+
+// Start opens the namespaces and starts the helper. Wait on the returned
+// command; its exit status is the process's.
+func Start(o Options) (*osexec.Cmd, error) {
+	var files []*os.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
+	for _, ns := range o.Namespaces {
+		f, err := os.Open(fmt.Sprintf("/proc/%d/ns/%s", o.Pid, ns))
+		if err != nil {
+			return nil, errdefs.Conflict("container process %d is gone: %w", o.Pid, err)
+		}
+		files = append(files, f)
+	}
+	proc, err := json.Marshal(o.Process)
+	if err != nil {
+		return nil, err
+	}
+	env := append(o.Env, "_NOOK_JOIN="+strings.Join(o.Namespaces, ","), "_NOOK_EXEC="+string(proc))
+	if o.Host {
+		env = append(env, "_NOOK_EXEC_HOST=1")
+	}
+	cmd := &osexec.Cmd{
+		Path: "/proc/self/exe", Args: []string{"nook", "_exec"}, Env: env,
+		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, ExtraFiles: files,
+		SysProcAttr: &syscall.SysProcAttr{Setsid: o.Terminal || o.Detach, Setctty: o.Terminal},
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start exec helper: %w", err)
+	}
+	return cmd, nil
+}
+
+// ExitCode returns the exit status of a finished helper (the process's
+// own, 126/127 when it could not be run, 128+N on signal).
+func ExitCode(err error, cmd *osexec.Cmd) int {
+	var ee *osexec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal())
+		}
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return 126
+	}
+	return 0
+}

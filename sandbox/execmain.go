@@ -1,0 +1,57 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"syscall"
+
+	"github.com/nook-dev/nook/spec"
+)
+
+// EnvExecProcess carries the process of `nook _exec` (JSON). The C
+// constructor has already joined the container's namespaces (and forked
+// into its pid namespace) when Go starts.
+const EnvExecProcess = "_NOOK_EXEC"
+
+// EnvExecHost marks `nook enter`: run a host command without changing
+// user or capabilities.
+const EnvExecHost = "_NOOK_EXEC_HOST"
+
+// ExecMain is the entry point of `nook _exec`. It never returns.
+func ExecMain() {
+	runtime.LockOSThread()
+	var p spec.Process
+	if err := json.Unmarshal([]byte(os.Getenv(EnvExecProcess)), &p); err != nil {
+		fmt.Fprintln(os.Stderr, "nook _exec is internal: it is started by nook exec")
+		os.Exit(255)
+	}
+	host := os.Getenv(EnvExecHost) == "1"
+	for _, k := range []string{EnvExecProcess, EnvExecHost, "_NOOK_JOIN"} {
+		os.Unsetenv(k)
+	}
+	var err error
+	if host {
+		err = execHost(&p)
+	} else {
+		err = execProcess(&p, false)
+	}
+	ie := &InitError{Code: 126, Message: fmt.Sprint(err)}
+	errors.As(err, &ie)
+	fmt.Fprintf(os.Stderr, "Error: %s\n", ie.Message)
+	os.Exit(ie.Code)
+}
+
+// execHost runs a command from the host's filesystem (nook enter).
+func execHost(p *spec.Process) error {
+	if p.Cwd != "" {
+		os.Chdir(p.Cwd)
+	}
+	path, err := lookPath(p.Args, p.Env)
+	if err != nil {
+		return err
+	}
+	return execError(p.Args[0], syscall.Exec(path, p.Args, p.Env))
+}
