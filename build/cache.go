@@ -1,0 +1,171 @@
+package build
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/opencontainers/go-digest"
+	"golang.org/x/sys/unix"
+)
+
+// CacheKeyPrefix starts the layer names that hold the build cache;
+// `nook builder prune` removes layers named so that no image uses.
+const CacheKeyPrefix = "nook-cache-"
+
+// cacheKey derives a layer name from the parent layer and the parts that
+// define the step; a changed parent invalidates every later step.
+func cacheKey(kind, parent string, parts ...string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "nook-build-v1\x00%s\x00%s", kind, parent)
+	for _, p := range parts {
+		fmt.Fprintf(h, "\x00%d:%s", len(p), p)
+	}
+	return CacheKeyPrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+// lookupCache finds a cached layer unless --no-cache.
+func (b *builder) lookupCache(key string) (Layer, bool, error) {
+	if b.opts.NoCache {
+		return Layer{}, false, nil
+	}
+	l, ok, err := b.be.LookupLayer(b.ctx, key)
+	if err != nil {
+		return Layer{}, false, fmt.Errorf("look up build cache: %w", err)
+	}
+	return l, ok, nil
+}
+
+// copyKey is the cache key of an ADD/COPY: the expanded instruction, the
+// destination and a checksum of the sources' content and metadata (not
+// mtimes).
+func (b *builder) copyKey(s *stageState, cs copyArgs, dest string, plan *copyPlan) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%q\x00%q\x00%v\x00%s\x00", cs.createdBy(), cs.chown, cs.chmod, cs.excludes, dest, cs.unpack, plan.fromKey)
+	for _, it := range plan.items {
+		fmt.Fprintf(h, "item\x00%s\x00%s\x00", it.name, it.rel)
+		if plan.fromKey != "" {
+			continue // the source layer ID pins the content
+		}
+		if err := b.hashItem(h, plan.tree, it); err != nil {
+			return "", err
+		}
+	}
+	for _, d := range plan.urls {
+		fmt.Fprintf(h, "url\x00%s\x00%s\x00%s\x00", d.url, d.name, d.sum)
+	}
+	for _, c := range cs.contents {
+		fmt.Fprintf(h, "heredoc\x00%s\x00%d:%s", c.Path, len(c.Data), c.Data)
+	}
+	return cacheKey("copy", s.layer, hex.EncodeToString(h.Sum(nil))), nil
+}
+
+func (b *builder) hashItem(h hash.Hash, t *srcTree, it srcItem) error {
+	return t.walk(it, func(e *srcEntry) error {
+		fmt.Fprintf(h, "%s\x00%o\x00%d\x00%s\x00%d\x00", e.rel, e.st.Mode, e.st.Size, e.link, e.st.Rdev)
+		if t.keepOwner {
+			fmt.Fprintf(h, "%d:%d\x00", e.st.Uid, e.st.Gid)
+		}
+		if e.st.Mode&unix.S_IFMT != unix.S_IFREG {
+			return nil
+		}
+		sum, err := b.hashes.sum(filepath.Join(t.root, it.rel, e.rel), e)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(sum))
+		return nil
+	})
+}
+
+// hashCache remembers file content hashes by path and stat identity
+// (dev, inode, size, mtime, ctime), as git's index does, so unchanged files
+// are not read again; StateDir/hashes.json keeps it across builds.
+type hashCache struct {
+	mu      sync.Mutex
+	file    string
+	entries map[string]hashEntry
+	dirty   bool
+}
+
+type hashEntry struct {
+	Stat string `json:"s"`
+	Sum  string `json:"h"`
+}
+
+// minCachedSize: smaller files are cheaper to hash than to remember.
+const minCachedSize = 32 << 10
+
+func loadHashCache(stateDir string) *hashCache {
+	c := &hashCache{entries: map[string]hashEntry{}}
+	if stateDir == "" {
+		return c
+	}
+	c.file = filepath.Join(stateDir, "build-hashes.json")
+	if dt, err := os.ReadFile(c.file); err == nil {
+		_ = json.Unmarshal(dt, &c.entries)
+	}
+	return c
+}
+
+func statID(st *unix.Stat_t) string {
+	return fmt.Sprintf("%d:%d:%d:%d.%d:%d.%d", st.Dev, st.Ino, st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec)
+}
+
+func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
+	id := statID(&e.st)
+	if e.st.Size >= minCachedSize {
+		c.mu.Lock()
+		ent, ok := c.entries[key]
+		c.mu.Unlock()
+		if ok && ent.Stat == id {
+			return ent.Sum, nil
+		}
+	}
+	f, err := e.open()
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %q: %w", e.rel, err)
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if e.st.Size >= minCachedSize {
+		c.mu.Lock()
+		c.entries[key] = hashEntry{Stat: id, Sum: sum}
+		c.dirty = true
+		c.mu.Unlock()
+	}
+	return sum, nil
+}
+
+// save writes the cache back (best effort).
+func (c *hashCache) save() {
+	if c.file == "" || !c.dirty {
+		return
+	}
+	dt, err := json.Marshal(c.entries)
+	if err != nil {
+		return
+	}
+	tmp := c.file + ".tmp"
+	if os.WriteFile(tmp, dt, 0o600) == nil {
+		_ = os.Rename(tmp, c.file)
+	}
+}
+
+func digestOf(s string) digest.Digest {
+	if !strings.Contains(s, ":") {
+		s = "sha256:" + s
+	}
+	return digest.Digest(s)
+}

@@ -1,0 +1,229 @@
+package image
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	digest "github.com/opencontainers/go-digest"
+	"go.podman.io/image/v5/copy"
+	"go.podman.io/image/v5/docker"
+	"go.podman.io/image/v5/docker/reference"
+	"go.podman.io/image/v5/manifest"
+	istorage "go.podman.io/image/v5/storage"
+	"go.podman.io/image/v5/types"
+	"go.podman.io/storage"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+)
+
+// PullOptions describe `nook pull` (and the implicit pull of run/build).
+type PullOptions struct {
+	// Ref is the user's reference: NAME[:TAG|@DIGEST]; a bare name means
+	// Docker Hub (docker.io/library/NAME:latest).
+	Ref string
+	RegistryOptions
+	// Platform is os/arch[/variant] to pick from a multi-platform image
+	// ("" = this machine's).
+	Platform string
+	// Quiet suppresses all progress output.
+	Quiet bool
+	// Progress receives Docker's pull output (status lines, per-layer
+	// lines, or mpb bars when it is a terminal); nil is quiet.
+	Progress io.Writer
+}
+
+// PullResult says what Pull did.
+type PullResult struct {
+	// ID is the image ID (config digest hex).
+	ID string
+	// Name is the full resolved name (docker.io/library/alpine:latest).
+	Name string
+	// Digest is the manifest (or index) digest the tag resolved to.
+	Digest digest.Digest
+	// UpToDate is true when the image was already present and current.
+	UpToDate bool
+}
+
+// digestTimeout bounds the first registry round trip, so an unreachable
+// registry fails fast with a clear message.
+const digestTimeout = 20 * time.Second
+
+// Pull copies an image from a registry into the store and returns its ID.
+func (s *Store) Pull(ctx context.Context, opts PullOptions) (string, error) {
+	res, err := s.PullImage(ctx, opts)
+	return res.ID, err
+}
+
+// PullImage is Pull with the details the CLI prints.
+func (s *Store) PullImage(ctx context.Context, opts PullOptions) (PullResult, error) {
+	var res PullResult
+	named, tagged, err := parsePullRef(opts.Ref)
+	if err != nil {
+		return res, err
+	}
+	out := opts.Progress
+	if opts.Quiet {
+		out = nil
+	}
+	if !tagged && out != nil {
+		fmt.Fprintln(out, "Using default tag: latest")
+	}
+	res.Name = named.String()
+	op := registryOp{verb: "pull", name: reference.FamiliarString(named), host: registryHost(named)}
+	sys := s.systemContext(opts.RegistryOptions, op.host)
+	applyPlatform(sys, opts.Platform)
+	srcRef, err := docker.NewReference(named)
+	if err != nil {
+		return res, errdefs.Invalid("pull %s: %w", opts.Ref, err)
+	}
+	if out != nil {
+		fmt.Fprintf(out, "%s: Pulling from %s\n", tagOrDigest(named), reference.Path(named))
+	}
+	before := s.imageFor(named)
+	remote, err := s.remoteDigest(ctx, sys, srcRef, op)
+	if err != nil {
+		return res, err
+	}
+	if before != nil && remote != "" && s.current(before, remote, opts.Platform) {
+		res.ID, res.Digest, res.UpToDate = before.ID, remote, true
+		printPullStatus(out, res, named)
+		return res, nil
+	}
+	res.ID, res.Digest, err = s.copyFromRegistry(ctx, sys, srcRef, named, out)
+	if err != nil {
+		return res, registryError(op, err)
+	}
+	if remote != "" {
+		res.Digest = remote
+	}
+	res.UpToDate = before != nil && before.ID == res.ID
+	printPullStatus(out, res, named)
+	return res, nil
+}
+
+// parsePullRef normalizes a pull reference; tagged is false when the user
+// gave neither tag nor digest.
+func parsePullRef(ref string) (reference.Named, bool, error) {
+	n, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return nil, false, errdefs.Invalid("invalid reference format: %q: %w", ref, err)
+	}
+	tagged := !reference.IsNameOnly(n)
+	return reference.TagNameOnly(n), tagged, nil
+}
+
+func tagOrDigest(n reference.Named) string {
+	if d, ok := n.(reference.Digested); ok {
+		return d.Digest().String()
+	}
+	if t, ok := n.(reference.Tagged); ok {
+		return t.Tag()
+	}
+	return "latest"
+}
+
+// imageFor returns the stored image the reference names, or nil.
+func (s *Store) imageFor(named reference.Named) *storage.Image {
+	if d, ok := named.(reference.Digested); ok {
+		imgs, err := s.ImagesByDigest(d.Digest())
+		if err == nil && len(imgs) > 0 {
+			return imgs[0]
+		}
+		return nil
+	}
+	img, err := s.Image(named.String())
+	if err != nil {
+		return nil
+	}
+	return img
+}
+
+// remoteDigest asks the registry (HEAD on the manifest) which digest the
+// reference points to. A registry that cannot be reached is an error;
+// other failures return "" and let the copy report them in full.
+func (s *Store) remoteDigest(ctx context.Context, sys *types.SystemContext, ref types.ImageReference, op registryOp) (digest.Digest, error) {
+	if d, ok := ref.DockerReference().(reference.Digested); ok {
+		return d.Digest(), nil
+	}
+	hctx, cancel := context.WithTimeout(ctx, digestTimeout)
+	defer cancel()
+	d, err := docker.GetDigest(hctx, sys, ref)
+	if err != nil {
+		if isUnreachable(err) || isTLSError(err) {
+			return "", registryError(op, err)
+		}
+		return "", nil
+	}
+	return d, nil
+}
+
+// current reports whether img already is the image with manifest (or
+// index) digest remote, for the requested platform.
+func (s *Store) current(img *storage.Image, remote digest.Digest, platform string) bool {
+	if !slices.Contains(img.Digests, remote) && img.Digest != remote {
+		return false
+	}
+	if platform == "" {
+		return true
+	}
+	cfg, err := s.Config(img)
+	if err != nil {
+		return false
+	}
+	osName, arch, variant := parsePlatform(platform)
+	return (osName == "" || cfg.OS == osName) && (arch == "" || cfg.Architecture == arch) &&
+		(variant == "" || cfg.Variant == variant)
+}
+
+// copyFromRegistry runs the copy into the store; nothing is named or
+// left as an image unless every blob arrived and verified.
+func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, src types.ImageReference, named reference.Named, out io.Writer) (string, digest.Digest, error) {
+	dest, err := istorage.Transport.NewStoreReference(s.Store, named, "")
+	if err != nil {
+		return "", "", err
+	}
+	pc, err := policyContext()
+	if err != nil {
+		return "", "", err
+	}
+	defer pc.Destroy()
+	rep := newLayerReporter(out, pullWords)
+	var resolved types.ImageReference
+	o := &copy.Options{SourceCtx: sys, DestinationCtx: sys, ReportResolvedReference: &resolved,
+		OptimizeDestinationImageAlreadyExists: true}
+	rep.apply(o)
+	man, err := copy.Image(ctx, pc, dest, src, o)
+	rep.close()
+	if err != nil {
+		return "", "", err
+	}
+	md, err := manifest.Digest(man)
+	if err != nil {
+		return "", "", err
+	}
+	if resolved == nil {
+		resolved = dest
+	}
+	_, img, err := istorage.ResolveReference(resolved)
+	if err != nil {
+		return "", "", fmt.Errorf("find pulled image: %w", err)
+	}
+	return img.ID, md, nil
+}
+
+func printPullStatus(out io.Writer, res PullResult, named reference.Named) {
+	if out == nil {
+		return
+	}
+	if res.Digest != "" {
+		fmt.Fprintf(out, "Digest: %s\n", res.Digest)
+	}
+	status := "Downloaded newer image for "
+	if res.UpToDate {
+		status = "Image is up to date for "
+	}
+	fmt.Fprintln(out, "Status: "+status+reference.FamiliarString(named))
+}

@@ -1,0 +1,49 @@
+// Package slirp owns a container's user-mode network: it attaches a helper
+// (slirp4netns by default, pasta as the alternative) to a network namespace,
+// publishes host ports into that namespace, and renders the container's
+// /etc/resolv.conf and /etc/hosts.
+//
+// It is called by the per-container monitor, which runs as uid 0 in the
+// keeper's user namespace but still in the host network namespace. That
+// process owns the container's network namespace (same user namespace), so it
+// can join it on a locked OS thread and bind unprivileged host ports.
+//
+// # Network layout
+//
+// Both drivers give the container the same view:
+//
+//	interface tap0, MTU 65520
+//	address   10.0.2.100/24
+//	gateway   10.0.2.2   (the host's loopback when AllowHostLoopback is set)
+//	DNS       10.0.2.3   (forwards to the host's resolver)
+//
+// slirp4netns provides this natively (--configure). pasta is started with
+// -a 10.0.2.100 -n 24 -g 10.0.2.2 --dns-forward 10.0.2.3 and, unless host
+// loopback is allowed, --no-map-gw. pasta also copies the host's IPv6
+// address and routes, so a pasta container has IPv6 where the host has it.
+//
+// # Published ports
+//
+// Publish uses rootlesskit's builtin port driver (parent side) as a library:
+// it listens on the host port in the host network namespace and asks a child
+// for a socket connected to the container's port. The child side lives in
+// the same process (see child.go): a goroutine on an OS thread that joined
+// the container's network namespace once and never leaves it. The child dials
+// the container's address (10.0.2.100, not 127.0.0.1, so a service bound to
+// the container's loopback is not exposed, as with Docker).
+//
+// Source addresses: for TCP the child binds its socket to the client's real
+// address and port before connecting, so the server in the container sees
+// the client exactly as the host saw it. Loopback clients (127.0.0.0/8) need
+// nothing more; other clients use IP_TRANSPARENT plus a policy route so the
+// replies reach the forwarder instead of leaving through tap0. If that fails
+// the connection still works and the server sees 10.0.2.100. UDP does not
+// keep the source: the server sees 10.0.2.100 with one port per client
+// (rootlesskit's UDP proxy, 90 s idle timeout).
+//
+// The slirp4netns API (add_hostfwd) is the slow fallback (PublishHostfwd):
+// the server then sees 10.0.2.2.
+//
+// This package imports only internal/errdefs from nook, plus rootlesskit,
+// which no other nook package may import.
+package slirp

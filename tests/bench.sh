@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# bench.sh — `make bench`: startup latency of nook next to rootless Podman,
+# measured in one run on this machine. Issue 2's target: `nook run --rm IMAGE
+# true` median <= 25 ms with native overlay; joining the keeper < 2 ms.
+#
+# As root: prepares the nooktest user (tests/setup.sh), installs podman and
+# runc if missing and configures Podman for that user (cgroupfs, runc, file
+# events), then measures as that user. As anyone else: measures as you,
+# with Podman only if it is installed and configured.
+set -euo pipefail
+cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
+N=${BENCH_N:-50}
+user=${NOOK_TEST_USER:-nooktest}
+[ -x bin/nook ] || { echo "bench: bin/nook missing: run make build" >&2; exit 1; }
+
+# measure OUTDIR NOOK FIXTURE: runs as the measuring user.
+measure() {
+	local out=$1 nook=$2 tar=$3 b=$1/benchrun
+	"$nook" import "$tar" bench-busybox:latest >/dev/null
+	"$nook" info | grep -E 'Storage Driver|Kernel Version' || true
+	"$b" -n "$N" -label "nook run --rm IMAGE true" -- "$nook" run --rm bench-busybox:latest true
+	"$b" -n "$N" -label "nook unshare true (join + exec)" -- "$nook" unshare true
+	"$b" -n "$N" -label "nook version (CLI start, joined)" -- "$nook" version
+	"$b" -n "$N" -label "nook images -q" -- "$nook" images -q
+	if command -v podman >/dev/null; then
+		podman --storage-driver overlay import "$tar" bench-busybox:latest >/dev/null 2>&1 ||
+			podman import "$tar" bench-busybox:latest >/dev/null
+		podman info --format '{{.Store.GraphDriverName}}' 2>/dev/null | sed 's/^/podman storage: /' || true
+		"$b" -n "$N" -label "podman run --rm IMAGE true" -- podman run --rm --network none bench-busybox:latest true
+	else
+		echo "podman not installed: no comparison"
+	fi
+	"$b" -n "$N" -label "unshare -Urmpf --mount-proc true" -- unshare -Urmpf --mount-proc true
+}
+
+if [ "$(id -u)" -eq 0 ]; then
+	bash tests/setup.sh
+	if ! command -v podman >/dev/null || ! command -v runc >/dev/null; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman runc >/dev/null
+	fi
+	home=$(getent passwd "$user" | cut -d: -f6)
+	uid=$(id -u "$user")
+	conf=$home/.config/containers
+	install -d -o "$user" -g "$(id -g "$user")" "$home/.config" "$conf"
+	# cgroup v1 hybrid here: crun refuses, runc with cgroupfs works.
+	printf '[engine]\ncgroup_manager="cgroupfs"\nruntime="runc"\nevents_logger="file"\n' >"$conf/containers.conf"
+	printf '[storage]\ndriver="overlay"\n' >"$conf/storage.conf"
+	chown "$user:" "$conf/containers.conf" "$conf/storage.conf"
+	out=$home/bench
+	install -d -o "$user" -g "$(id -g "$user")" "$out"
+	go build -o "$out/benchrun" ./tests/cmd/benchrun
+	install -m 0755 bin/nook "$out/nook"
+	cd "$out"
+	runuser -u "$user" -- env -i HOME="$home" USER="$user" XDG_RUNTIME_DIR="/run/user/$uid" \
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin N="$N" \
+		bash -c "$(declare -f measure); measure '$out' '$out/nook' '$home/fixtures/busybox.tar'"
+else
+	bash tests/setup.sh
+	out=${XDG_CACHE_HOME:-$HOME/.cache}/nook-test
+	go build -o "$out/benchrun" ./tests/cmd/benchrun
+	measure "$out" "$PWD/bin/nook" "${NOOK_FIXTURES:-$out/fixtures}/busybox.tar"
+fi

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# setup.sh — prepare this machine for nook's end-to-end tests.
+#
+# As root (make test-e2e, .ci/run): installs the packages the tests use (only
+# those missing), creates the unprivileged user $NOOK_TEST_USER (nooktest) with
+# /etc/subuid and /etc/subgid ranges, opens /dev/fuse and /dev/net/tun, creates
+# /run/user/UID and builds the fixtures as that user under its home.
+# Idempotent: a second run only checks and returns.
+#
+# As any other user: installs nothing. It checks the prerequisites for running
+# the tests as yourself, says what is missing, and builds the fixtures in
+# $NOOK_FIXTURES (default ~/.cache/nook-test/fixtures).
+set -euo pipefail
+
+here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+user=${NOOK_TEST_USER:-nooktest}
+packages=(uidmap slirp4netns fuse-overlayfs busybox-static passt docker-registry
+	apache2-utils curl iproute2 mmdebstrap gcc libc6-dev git ca-certificates)
+# command -> package, for the non-root check.
+declare -A provides=(
+	[newuidmap]=uidmap [newgidmap]=uidmap [slirp4netns]=slirp4netns
+	[fuse-overlayfs]=fuse-overlayfs [pasta]=passt [docker-registry]=docker-registry
+	[htpasswd]=apache2-utils [curl]=curl [ip]=iproute2 [mmdebstrap]=mmdebstrap
+)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+# build_fixtures DIR [USER]: (re)build the fixtures in DIR when their recipe
+# changed. With USER (root only), the build itself runs as that user: it
+# proves the fixture scripts need no root and leaves the files owned by it.
+# The script is copied into DIR first, as USER may not be able to read the
+# checkout.
+build_fixtures() {
+	local dir=$1 owner=${2:-} stamp run=()
+	stamp=$(cat "$here/fixtures/busybox-rootfs.sh" /bin/busybox | sha256sum | cut -d' ' -f1)
+	if [ -s "$dir/busybox.tar" ] && [ "$(cat "$dir/busybox.stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	if [ -n "$owner" ]; then
+		install -d -o "$owner" -g "$(id -g "$owner")" "$dir"
+		run=(runuser -u "$owner" --)
+	else
+		mkdir -p -- "$dir"
+	fi
+	install -m 0755 "$here/fixtures/busybox-rootfs.sh" "$dir/.busybox-rootfs.sh"
+	"${run[@]}" bash "$dir/.busybox-rootfs.sh" "$dir/busybox.tar"
+	rm -f "$dir/.busybox-rootfs.sh"
+	printf '%s\n' "$stamp" >"$dir/busybox.stamp"
+	log "built $dir/busybox.tar"
+}
+
+install_packages() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# docker-registry's maintainer script tries to start a service; there is
+	# no init system here, so tell it not to.
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	rm -f /usr/sbin/policy-rc.d
+}
+
+# next_free_id FILE: first id above every range in /etc/subuid and /etc/subgid.
+next_free_id() {
+	awk -F: 'BEGIN{m=100000} NF>=3 {e=$2+$3; if (e>m) m=e} END{print m}' /etc/subuid /etc/subgid 2>/dev/null
+}
+
+create_user() {
+	if ! id -u "$user" >/dev/null 2>&1; then
+		log "creating user $user"
+		useradd --create-home --home-dir "/home/$user" --shell /bin/bash "$user"
+	fi
+	local f start
+	touch /etc/subuid /etc/subgid
+	for f in /etc/subuid /etc/subgid; do
+		grep -q "^$user:" "$f" && continue
+		start=$(next_free_id)
+		log "adding $user:$start:65536 to $f"
+		printf '%s:%s:65536\n' "$user" "$start" >>"$f"
+	done
+}
+
+prepare_devices() {
+	local uid d
+	for d in /dev/fuse /dev/net/tun; do
+		if [ -c "$d" ]; then chmod 0666 "$d"; else log "warning: $d missing (fuse-overlayfs/slirp4netns tests will fail)"; fi
+	done
+	uid=$(id -u "$user")
+	install -d -m 0700 -o "$user" -g "$(id -g "$user")" "/run/user/$uid"
+}
+
+as_root() {
+	install_packages
+	create_user
+	prepare_devices
+	local home fx
+	home=$(getent passwd "$user" | cut -d: -f6)
+	fx=${NOOK_FIXTURES:-$home/fixtures}
+	build_fixtures "$fx" "$user"
+	log "ready: user $user (uid $(id -u "$user")), fixtures in $fx"
+}
+
+as_user() {
+	local problems=() c me uid
+	me=$(id -un)
+	uid=$(id -u)
+	for c in "${!provides[@]}"; do
+		command -v "$c" >/dev/null 2>&1 || problems+=("$c not found: apt-get install ${provides[$c]}")
+	done
+	[ -x /bin/busybox ] || problems+=("/bin/busybox not found: apt-get install busybox-static")
+	grep -q "^$me:\|^$uid:" /etc/subuid 2>/dev/null ||
+		problems+=("no /etc/subuid range for $me: sudo usermod --add-subuids 200000-265535 $me")
+	grep -q "^$me:\|^$uid:" /etc/subgid 2>/dev/null ||
+		problems+=("no /etc/subgid range for $me: sudo usermod --add-subgids 200000-265535 $me")
+	for c in /dev/fuse /dev/net/tun; do
+		[ -r "$c" ] && [ -w "$c" ] || problems+=("$c is not read-writable for you: sudo chmod 0666 $c")
+	done
+	if [ -z "${XDG_RUNTIME_DIR:-}" ] || [ ! -O "${XDG_RUNTIME_DIR}" ]; then
+		problems+=("XDG_RUNTIME_DIR='${XDG_RUNTIME_DIR:-}' is not a directory you own (e.g. sudo install -d -m 0700 -o $me /run/user/$uid)")
+	fi
+	if [ ${#problems[@]} -gt 0 ]; then
+		log "missing prerequisites (or run 'sudo make test-e2e', which sets up a test user):"
+		printf '  - %s\n' "${problems[@]}" >&2
+		exit 1
+	fi
+	build_fixtures "${NOOK_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/nook-test/fixtures}"
+}
+
+if [ "$(id -u)" -eq 0 ]; then as_root; else as_user; fi
