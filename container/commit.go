@@ -3,6 +3,9 @@ package container
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -44,12 +47,13 @@ func (m *Manager) Commit(r *Record, o CommitOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	diff, err := m.Store.Diff("", sc.LayerID, nil)
+	diff, err := m.spoolDiff(sc.LayerID)
 	if err != nil {
 		return "", fmt.Errorf("read changes of %s: %w", r.ID[:12], err)
 	}
 	layer, _, err := m.Store.PutLayer("", img.TopLayer, nil, "", false, nil, diff)
 	diff.Close()
+	os.Remove(diff.Name())
 	if err != nil {
 		return "", fmt.Errorf("write layer: %w", err)
 	}
@@ -85,4 +89,32 @@ func commitConfig(c image.ContainerConfig, r *Record) image.ContainerConfig {
 		out.Healthcheck = c.Healthcheck
 	}
 	return out
+}
+
+// spoolDiff writes a layer's changes to a temporary file: the reader
+// returned by Diff holds the layer store's lock until closed, so feeding
+// it straight into PutLayer would deadlock.
+func (m *Manager) spoolDiff(layerID string) (*os.File, error) {
+	dir := filepath.Join(m.DataDir, "tmp")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "diff-*.tar")
+	if err != nil {
+		return nil, err
+	}
+	rc, err := m.Store.Diff("", layerID, nil)
+	if err == nil {
+		_, err = io.Copy(f, rc)
+		rc.Close()
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return f, nil
 }

@@ -40,8 +40,11 @@ type CreateOptions struct {
 	Labels map[string]string
 	// StopSignal overrides the image's STOPSIGNAL.
 	StopSignal string
-	// Mounts are volume, bind and tmpfs mounts (resolved by the caller).
+	// Mounts are volume, bind and tmpfs mounts as parsed from -v, --mount
+	// and --tmpfs; volumes are resolved (created, copied up) at create.
 	Mounts []spec.Mount
+	// VolumesFrom are --volumes-from container references.
+	VolumesFrom []string
 }
 
 // Create makes a container: its record, its rw layer and its /etc files.
@@ -87,8 +90,13 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if err := os.MkdirAll(m.Dir(rec.ID), 0o700); err != nil {
 		return nil, err
 	}
-	rec.Network = spec.Network{Mode: networkMode(o.HostConfig.NetworkMode), Ports: o.HostConfig.PortBindings}
+	if rec.Network, err = m.network(rec, o, cfg.Config.ExposedPorts); err != nil {
+		return nil, err
+	}
 	rec.HostConfig.NetworkMode = rec.Network.Mode
+	if o.Mounts, err = m.resolveMounts(rec, o, cfg.Config.Volumes); err != nil {
+		return nil, err
+	}
 	rec.Spec = m.buildSpec(rec, o)
 	if err := writeEtcFiles(m.Dir(rec.ID), rec); err != nil {
 		return nil, err

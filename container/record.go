@@ -7,6 +7,7 @@ import (
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/spec"
+	"github.com/nook-dev/nook/volume"
 )
 
 // Files in a container's directory ($XDG_DATA_HOME/nook/containers/ID).
@@ -37,8 +38,12 @@ type Record struct {
 	HostConfig HostConfig            `json:"hostConfig"`
 	// Spec is what sandbox gets (rootfs filled at start).
 	Spec spec.Container `json:"spec"`
+	// Volumes are the named and anonymous volumes the container uses.
+	Volumes []volume.Used `json:"volumes,omitempty"`
 	// Network is how the container is connected (mode, ports).
 	Network spec.Network `json:"network"`
+	// removeVolumes asks delete to remove anonymous volumes (rm -v).
+	removeVolumes bool
 	// Driver is the storage driver name used for this container's layer.
 	Driver string `json:"driver"`
 }

@@ -14,7 +14,8 @@ func isUnknown(err error) bool {
 
 // Remove deletes a container. A running one is refused unless force, in
 // which case it is killed first.
-func (m *Manager) Remove(r *Record, force bool) error {
+func (m *Manager) Remove(r *Record, force, volumes bool) error {
+	r.removeVolumes = volumes
 	st := m.CurrentState(r)
 	if st.Status == StatusRunning || st.Status == StatusRestarting {
 		if !force {

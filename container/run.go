@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/nook-dev/nook/internal/errdefs"
@@ -101,5 +102,12 @@ func (m *Manager) delete(r *Record) error {
 	if err := m.Store.DeleteContainer(r.ID); err != nil && !isUnknown(err) {
 		return fmt.Errorf("remove container layer %s: %w", r.ID[:12], err)
 	}
-	return os.RemoveAll(m.Dir(r.ID))
+	os.RemoveAll(filepath.Join(m.RunDir, "containers", r.ID))
+	if err := os.RemoveAll(m.Dir(r.ID)); err != nil {
+		return err
+	}
+	if r.HostConfig.AutoRemove || r.removeVolumes {
+		return m.removeVolumes(r)
+	}
+	return nil
 }

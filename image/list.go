@@ -29,7 +29,12 @@ func (s *Store) List() ([]Summary, error) {
 	out := make([]Summary, 0, len(imgs))
 	for _, img := range imgs {
 		size, _ := s.ImageSize(img.ID)
-		out = append(out, Summary{ID: img.ID, Names: img.Names, Digest: img.Digest.String(), Created: img.Created, Size: size})
+		created := img.Created
+		// Docker shows the config's creation time, not when it was stored.
+		if cfg, err := s.Config(&img); err == nil && cfg.Created != nil {
+			created = *cfg.Created
+		}
+		out = append(out, Summary{ID: img.ID, Names: img.Names, Digest: img.Digest.String(), Created: created, Size: size})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
 	return out, nil

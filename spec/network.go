@@ -10,6 +10,9 @@ type Network struct {
 	Options map[string]string `json:"options,omitempty"`
 	// Ports are the -p mappings (HostPort 0 = pick a free one).
 	Ports []PortBinding `json:"ports,omitempty"`
+	// StateDir is a private per-container runtime directory for the port
+	// forwarder's sockets.
+	StateDir string `json:"stateDir,omitempty"`
 }
 
 // Healthcheck is a container's health probe (from the image or flags).

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
-	"text/template"
 
 	"github.com/urfave/cli/v2"
 
@@ -74,43 +69,3 @@ func (s *session) inspectObject(ref, typ string) (any, error) {
 
 // inspectVolume is set by the volume commands.
 var inspectVolume func(s *session, name string) (any, error)
-
-// renderInspect prints a JSON array (4-space indent) or one rendered
-// template per object, evaluated on the JSON form so key names work.
-func renderInspect(w io.Writer, format string, objs []any) error {
-	if format == "" {
-		if objs == nil {
-			objs = []any{}
-		}
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "    ")
-		return enc.Encode(objs)
-	}
-	t, err := template.New("").Funcs(templateFuncs).Parse(format)
-	if err != nil {
-		return fmt.Errorf("template parsing error: %w", err)
-	}
-	for _, o := range objs {
-		b, _ := json.Marshal(o)
-		var m any
-		json.Unmarshal(b, &m)
-		var sb strings.Builder
-		if err := t.Execute(&sb, m); err != nil {
-			return errors.New("template: " + err.Error())
-		}
-		fmt.Fprintln(w, sb.String())
-	}
-	return nil
-}
-
-var templateFuncs = template.FuncMap{
-	"json": func(v any) string {
-		var sb strings.Builder
-		enc := json.NewEncoder(&sb)
-		enc.SetEscapeHTML(false)
-		enc.Encode(v)
-		return strings.TrimSuffix(sb.String(), "\n")
-	},
-	"join": strings.Join, "split": strings.Split, "lower": strings.ToLower, "upper": strings.ToUpper,
-}

@@ -55,7 +55,7 @@ func init() {
 
 // removeContainer removes r (and, with volumes, its anonymous volumes).
 func (s *session) removeContainer(r *container.Record, force, volumes bool) error {
-	return s.ctrs.Remove(r, force)
+	return s.ctrs.Remove(r, force, volumes)
 }
 
 func createAction(c *cli.Context) error {

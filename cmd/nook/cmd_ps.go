@@ -9,6 +9,7 @@ import (
 
 	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/internal/format"
 )
 
 func init() {
@@ -48,7 +49,7 @@ func psRows(s *session, noTrunc bool) ([]psRow, error) {
 			created: r.Created, rec: r, st: st, Networks: r.Network.Mode,
 			CreatedAt:  r.Created.Local().Format("2006-01-02 15:04:05 -0700 MST"),
 			RunningFor: humanDuration(time.Since(r.Created)) + " ago",
-			Status:     statusText(st), Ports: portsText(st.Ports), Labels: labelsText(r.Config.Labels)}
+			Status:     statusText(st), Ports: format.Ports(displayPorts(st.Ports, r.Config.ExposedPorts)), Labels: labelsText(r.Config.Labels)}
 		row.Command = commandText(r.Args(), !noTrunc)
 		if !noTrunc {
 			row.ID = r.ID[:12]

@@ -67,10 +67,8 @@ func init() {
 func (s *session) volumes() *volume.Store { return volume.New(s.dataDir) }
 
 // volumeUsers lists the IDs of the containers that use volume name.
-// TODO(issue 7): return the containers whose record lists name in
-// Record.Volumes once container records remember their volumes.
 func (s *session) volumeUsers(name string) []string {
-	return nil
+	return s.ctrs.VolumeUsers(name)
 }
 
 func volumeCreateAction(c *cli.Context, s *session) error {

@@ -12,6 +12,9 @@ import (
 	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/sandbox"
+	"github.com/nook-dev/nook/slirp"
+	"github.com/nook-dev/nook/spec"
+	"github.com/nook-dev/nook/volume"
 )
 
 // createOptions turns run/create flags into container.CreateOptions.
@@ -41,8 +44,49 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 	if err := refuseCgroupLimits(c); err != nil {
 		return o, err
 	}
-	o.HostConfig, err = hostConfig(c)
+	if o.Mounts, err = mountFlags(c); err != nil {
+		return o, err
+	}
+	o.VolumesFrom = c.StringSlice("volumes-from")
+	if o.HostConfig, err = hostConfig(c); err != nil {
+		return o, err
+	}
+	o.HostConfig.PortBindings, err = publishFlags(c.StringSlice("publish"))
 	return o, err
+}
+
+// mountFlags parses -v, --mount and --tmpfs.
+func mountFlags(c *cli.Context) ([]spec.Mount, error) {
+	var out []spec.Mount
+	parsers := []struct {
+		flag  string
+		parse func(string) (spec.Mount, error)
+	}{{"volume", volume.ParseVolumeFlag}, {"mount", volume.ParseMountFlag}, {"tmpfs", volume.ParseTmpfsFlag}}
+	for _, p := range parsers {
+		for _, v := range c.StringSlice(p.flag) {
+			m, err := p.parse(v)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// publishFlags parses every -p.
+func publishFlags(specs []string) ([]container.PortBinding, error) {
+	var out []container.PortBinding
+	for _, p := range specs {
+		maps, err := slirp.ParsePublish(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range maps {
+			out = append(out, container.PortBinding{HostIP: m.HostIP, HostPort: int(m.HostPort), ContainerPort: int(m.ContainerPort), Proto: m.Protocol})
+		}
+	}
+	return out, nil
 }
 
 func hostConfig(c *cli.Context) (container.HostConfig, error) {

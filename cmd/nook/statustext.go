@@ -1,51 +1,40 @@
 package main
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/internal/format"
 )
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
 // statusText is Docker's STATUS column.
 func statusText(st container.State) string {
-	switch st.Status {
-	case container.StatusRunning:
-		s := "Up " + humanDuration(time.Since(st.StartedAt))
-		if st.Health != nil {
-			if st.Health.Status == "starting" {
-				s += " (health: starting)"
-			} else {
-				s += " (" + st.Health.Status + ")"
-			}
-		}
-		return s
-	case container.StatusRestarting:
-		return fmt.Sprintf("Restarting (%d) %s ago", st.ExitCode, humanDuration(time.Since(st.FinishedAt)))
-	case container.StatusExited:
-		return fmt.Sprintf("Exited (%d) %s ago", st.ExitCode, humanDuration(time.Since(st.FinishedAt)))
-	case container.StatusDead:
-		return "Dead"
+	fs := format.State{Running: st.Status == container.StatusRunning || st.Status == container.StatusRestarting,
+		Restarting: st.Status == container.StatusRestarting, Dead: st.Status == container.StatusDead,
+		ExitCode: st.ExitCode, StartedAt: st.StartedAt, FinishedAt: st.FinishedAt}
+	if st.Health != nil {
+		fs.Health = st.Health.Status
 	}
-	return "Created"
+	return format.Status(fs, time.Now())
 }
 
 // commandText is Docker's COMMAND column: cut to 20 cells then quoted.
 func commandText(args []string, trunc bool) string {
-	cmd := strings.Join(args, " ")
-	if r := []rune(cmd); trunc && len(r) > 20 {
-		cmd = string(r[:19]) + "…"
+	if len(args) == 0 {
+		return format.Command("", nil, trunc)
 	}
-	return strconv.Quote(cmd)
+	return format.Command(args[0], args[1:], trunc)
 }
 
-// portsText is the PORTS column (simple form until internal/format).
-func portsText(ports []container.PortBinding) string {
-	var out []string
+// displayPorts converts bindings to the formatter's ports (0.0.0.0 when
+// no host IP was given, as Docker shows them) plus exposed-only ports.
+func displayPorts(ports []container.PortBinding, exposed map[string]struct{}) []format.Port {
+	var out []format.Port
+	seen := map[string]bool{}
 	for _, p := range ports {
 		ip := p.HostIP
 		if ip == "" {
@@ -55,7 +44,17 @@ func portsText(ports []container.PortBinding) string {
 		if proto == "" {
 			proto = "tcp"
 		}
-		out = append(out, fmt.Sprintf("%s:%d->%d/%s", ip, p.HostPort, p.ContainerPort, proto))
+		seen[itoa(p.ContainerPort)+"/"+proto] = true
+		out = append(out, format.Port{HostIP: ip, HostPort: uint16(p.HostPort), ContainerPort: uint16(p.ContainerPort), Proto: proto})
 	}
-	return strings.Join(out, ", ")
+	for e := range exposed {
+		if seen[e] {
+			continue
+		}
+		port, proto, _ := strings.Cut(e, "/")
+		if n, err := strconv.Atoi(port); err == nil {
+			out = append(out, format.Port{ContainerPort: uint16(n), Proto: proto})
+		}
+	}
+	return out
 }
