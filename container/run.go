@@ -31,7 +31,15 @@ func (m *Manager) unmountRootfs(r *Record) {
 // InitEnv is the environment of nook's own child processes (init,
 // monitor): only the identity of the user namespace, nothing of the user's.
 func (m *Manager) InitEnv() []string {
-	return m.Identity.ChildEnv([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"})
+	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"NOOK_STORAGE_DRIVER=" + m.Store.Driver.Name}
+	// The cleanup command run by the monitor must find the same store.
+	for _, k := range []string{"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return m.Identity.ChildEnv(env)
 }
 
 // RunForeground starts r's process attached to stdio, forwards signals

@@ -68,9 +68,11 @@ func Main() {
 		m.state.Status, m.state.ExitCode, m.state.Error = "exited", r.Code, err.Error()
 		m.state.FinishedAt = time.Now().UTC()
 		m.writeState()
+		// The CLI, still waiting for this report, unmounts and removes what
+		// it created; running the cleanup command here would wait for the
+		// container lock the CLI holds.
 		json.NewEncoder(report).Encode(r)
 		report.Close()
-		m.cleanup()
 		os.Exit(1)
 	}
 	report.Close()

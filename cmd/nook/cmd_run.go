@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -45,6 +46,7 @@ func runAction(c *cli.Context) error {
 	}
 	if c.Bool("detach") {
 		if err := startDetached(s, rec); err != nil {
+			s.discardFailed(rec, err)
 			return err
 		}
 		fmt.Fprintln(c.App.Writer, rec.ID)
@@ -52,6 +54,7 @@ func runAction(c *cli.Context) error {
 	}
 	code, err := runAttached(s, rec, o)
 	if err != nil {
+		s.discardFailed(rec, err)
 		return err
 	}
 	if code != 0 {
@@ -78,4 +81,17 @@ func runAttached(s *session, rec *container.Record, o container.CreateOptions) (
 		stdio.Stdin = os.Stdin
 	}
 	return s.ctrs.RunForeground(rec, stdio, sigs)
+}
+
+// discardFailed removes a container whose start failed in nook itself
+// (a used port, a missing helper): nothing half-created stays behind.
+// Like Docker, one whose command could not be found (126/127) is kept.
+func (s *session) discardFailed(rec *container.Record, err error) {
+	var ee *errdefs.ExitError
+	if errors.As(err, &ee) && ee.Code != 125 {
+		return
+	}
+	if r, lerr := s.ctrs.Load(rec.ID); lerr == nil {
+		s.ctrs.Remove(r, true, true)
+	}
 }
