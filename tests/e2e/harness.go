@@ -208,7 +208,7 @@ func (r *Result) StdoutIs(want string) *Result {
 // StdoutMatches expects stdout to match the regular expression re.
 func (r *Result) StdoutMatches(re string) *Result {
 	r.t.Helper()
-	if !regexp.MustCompile(re).MatchString(strings.TrimRight(r.Stdout(), "\n")) {
+	if out := r.Stdout(); !regexp.MustCompile(re).MatchString(out) && !regexp.MustCompile(re).MatchString(strings.TrimRight(out, "\n")) {
 		r.t.Fatalf("stdout does not match %q\n%s", re, r.report())
 	}
 	return r
