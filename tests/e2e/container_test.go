@@ -62,8 +62,12 @@ func TestDetached_LogsFollowAndExitStatus(t *testing.T) {
 	}
 	nook(t, "wait", name).Ok().StdoutIs("3")
 	nook(t, "ps", "-a", "--filter", "name=^"+name+"$", "--format", "{{.Status}}").Ok().StdoutMatches(`^Exited \(3\) .* ago$`)
-	nook(t, "logs", "--tail", "1", name).Ok().StdoutIs("out3")
-	nook(t, "logs", "-t", "--tail", "1", name).Ok().StdoutMatches(`^\d{4}-\d\d-\d\dT[0-9:.]+Z out3$`)
+	// --tail counts lines of both streams, as Docker's does.
+	tail := nook(t, "logs", "--tail", "2", name).Ok()
+	if tail.Stdout() != "out3\n" || tail.Stderr() != "err3\n" {
+		tail.Fatalf("logs --tail 2")
+	}
+	nook(t, "logs", "-t", "--tail", "2", name).Ok().StdoutMatches(`^\d{4}-\d\d-\d\dT[0-9:.]+Z out3$`)
 }
 
 func TestStop_EscalatesToKillAfterTimeout(t *testing.T) {
