@@ -78,7 +78,7 @@ static int open_ns(long pid, const char *type, unsigned long long ino) {
 	return fd;
 }
 
-static void join_keeper(void) {
+static void join_keeper(int host_only) {
 	char path[PATH_MAX + 16], cwd[PATH_MAX];
 	long pid = 0;
 	unsigned long long ino = 0;
@@ -87,7 +87,7 @@ static void join_keeper(void) {
 	nook_state.host_uid = uid;
 	nook_state.host_gid = getgid();
 	runtime_dir(uid);
-	if (geteuid() == 0 || getenv("_NOOK_IN_USERNS") || getenv("_NOOK_NOJOIN"))
+	if (host_only || geteuid() == 0 || getenv("_NOOK_IN_USERNS") || getenv("_NOOK_NOJOIN"))
 		return;
 	snprintf(path, sizeof(path), "%s/keeper", nook_state.runtime_dir);
 	FILE *f = fopen(path, "re");
@@ -182,7 +182,7 @@ static void join_namespaces(const char *types) {
 	_exit(WEXITSTATUS(status));
 }
 
-void nook_nsenter(void) {
+void nook_nsenter(const char *arg1) {
 	const char *v = getenv("_NOOK_KEEPER");
 	if (v && strcmp(v, "1") == 0)
 		keeper();
@@ -192,5 +192,6 @@ void nook_nsenter(void) {
 		nook_state.joined_container = 1;
 		return;
 	}
-	join_keeper();
+	// nook doctor checks the host as the user sees it.
+	join_keeper(arg1 && strcmp(arg1, "doctor") == 0);
 }

@@ -4,7 +4,10 @@ package nsenter
 #cgo CFLAGS: -Wall -O2
 #include "nsenter.h"
 
-static void __attribute__((constructor)) nook_init(void) { nook_nsenter(); }
+// glibc passes argc/argv to constructors; doctor must see the host.
+static void __attribute__((constructor)) nook_init(int argc, char **argv) {
+	nook_nsenter(argc > 1 ? argv[1] : 0);
+}
 */
 import "C"
 
