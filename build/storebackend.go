@@ -1,0 +1,97 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"go.podman.io/storage"
+
+	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/image"
+)
+
+// storeBackend is the Backend of a real nook: layers and images in the
+// containers/storage store, RUN steps in rootless containers.
+type storeBackend struct {
+	m *container.Manager
+}
+
+// NewStoreBackend returns the Backend on m's store and runtime.
+func NewStoreBackend(m *container.Manager) Backend { return &storeBackend{m: m} }
+
+func (b *storeBackend) LookupImage(ctx context.Context, ref string) (*BaseImage, error) {
+	img, err := b.m.Store.Lookup(ref)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := b.m.Store.ConfigBytes(img)
+	if err != nil {
+		return nil, err
+	}
+	name := ref
+	if len(img.Names) > 0 {
+		name = img.Names[0]
+	}
+	return &BaseImage{ID: "sha256:" + img.ID, Name: name, Config: cfg, TopLayer: img.TopLayer}, nil
+}
+
+func (b *storeBackend) PullImage(ctx context.Context, ref string, progress io.Writer) (*BaseImage, error) {
+	id, err := b.m.Store.Pull(ctx, image.PullOptions{Ref: ref, Progress: progress, Quiet: progress == nil})
+	if err != nil {
+		return nil, err
+	}
+	return b.LookupImage(ctx, id)
+}
+
+func layerOf(l *storage.Layer) Layer {
+	return Layer{ID: l.ID, DiffID: l.UncompressedDigest.String(), Size: l.UncompressedSize, Created: l.Created}
+}
+
+func (b *storeBackend) LookupLayer(ctx context.Context, name string) (Layer, bool, error) {
+	l, err := b.m.Store.Layer(name)
+	if err != nil {
+		if errors.Is(err, storage.ErrLayerUnknown) {
+			return Layer{}, false, nil
+		}
+		return Layer{}, false, err
+	}
+	return layerOf(l), true, nil
+}
+
+func (b *storeBackend) ApplyLayer(ctx context.Context, parent string, names []string, tar io.Reader) (Layer, error) {
+	l, _, err := b.m.Store.PutLayer("", parent, names, "", false, nil, tar)
+	if err != nil {
+		return Layer{}, fmt.Errorf("write layer: %w", err)
+	}
+	return layerOf(l), nil
+}
+
+func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {
+	l, err := b.m.RunStep(ctx, container.StepOptions{Parent: o.Parent, Names: o.Names, Args: o.Args,
+		Env: o.Env, User: o.User, Cwd: o.WorkDir, Network: o.Network, Stdout: o.Stdout, Stderr: o.Stderr})
+	if err != nil {
+		return Layer{}, err
+	}
+	return layerOf(l), nil
+}
+
+func (b *storeBackend) MountLayer(ctx context.Context, layerID string) (string, func() error, error) {
+	root, err := b.m.Store.Mount(layerID, "")
+	if err != nil {
+		return "", nil, fmt.Errorf("mount layer %s: %w", layerID, err)
+	}
+	return root, func() error {
+		_, err := b.m.Store.Unmount(layerID, false)
+		return err
+	}, nil
+}
+
+func (b *storeBackend) CreateImage(ctx context.Context, config []byte, topLayer string, names []string) (string, error) {
+	id, err := b.m.Store.CreateImage(config, topLayer, names)
+	if err != nil {
+		return "", err
+	}
+	return "sha256:" + id, nil
+}

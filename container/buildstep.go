@@ -1,0 +1,141 @@
+package container
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"go.podman.io/storage"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/monitor"
+	"github.com/nook-dev/nook/sandbox"
+	"github.com/nook-dev/nook/spec"
+)
+
+// StepOptions describe one build RUN step.
+type StepOptions struct {
+	// Parent is the layer the writable rootfs goes on.
+	Parent string
+	// Names are given to the committed layer (cache keys).
+	Names []string
+	Args  []string
+	Env   []string
+	User  string
+	Cwd   string
+	// Network is "default" (slirp4netns), "none" or "host".
+	Network        string
+	Stdout, Stderr io.Writer
+}
+
+// RunStep runs one process in a throwaway container on top of Parent and,
+// when it exits 0, commits its changes as a new read-only layer. Nothing
+// (mount, writable layer, files) is left behind in any case.
+func (m *Manager) RunStep(ctx context.Context, o StepOptions) (*storage.Layer, error) {
+	id := newID()
+	work, err := m.Store.CreateLayer(id, o.Parent, nil, "", true, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create step layer: %w", err)
+	}
+	defer m.Store.DeleteLayer(work.ID)
+	root, err := m.Store.Mount(work.ID, "")
+	if err != nil {
+		return nil, fmt.Errorf("mount step layer: %w", err)
+	}
+	mounted := true
+	defer func() {
+		if mounted {
+			m.Store.Unmount(work.ID, true)
+		}
+	}()
+	dir := filepath.Join(m.DataDir, "tmp", "step-"+id)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	c, netw, err := m.stepSpec(id, root, dir, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.runStepProcess(ctx, c, netw, o); err != nil {
+		return nil, err
+	}
+	m.Store.Unmount(work.ID, true)
+	mounted = false
+	diff, err := m.spoolDiff(work.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read step changes: %w", err)
+	}
+	defer os.Remove(diff.Name())
+	defer diff.Close()
+	layer, _, err := m.Store.PutLayer("", o.Parent, o.Names, "", false, nil, diff)
+	if err != nil {
+		return nil, fmt.Errorf("commit step layer: %w", err)
+	}
+	return layer, nil
+}
+
+func (m *Manager) stepSpec(id, root, dir string, o StepOptions) (*spec.Container, spec.Network, error) {
+	mode := "slirp4netns"
+	switch o.Network {
+	case "none", "host":
+		mode = o.Network
+	}
+	rec := &Record{ID: id, Hostname: id[:12], Spec: spec.Container{Network: networkKind(mode)}}
+	if err := writeEtcFiles(dir, rec); err != nil {
+		return nil, spec.Network{}, err
+	}
+	c := &spec.Container{
+		ID: id, Rootfs: root, Hostname: id[:12], Network: networkKind(mode),
+		Process: spec.Process{Args: o.Args, Env: o.Env, Cwd: o.Cwd, User: o.User,
+			Capabilities: spec.DefaultCapabilities, NoNewPrivileges: true},
+		EtcFiles: map[string]string{
+			"/etc/hostname":    filepath.Join(dir, hostnameF),
+			"/etc/hosts":       filepath.Join(dir, hostsFile),
+			"/etc/resolv.conf": filepath.Join(dir, resolvFile),
+		},
+	}
+	return c, spec.Network{Mode: mode}, nil
+}
+
+func (m *Manager) runStepProcess(ctx context.Context, c *spec.Container, n spec.Network, o StepOptions) error {
+	var net monitor.Closer
+	attach := func(pid int) error {
+		cl, _, err := monitor.AttachNetwork(n, pid)
+		net = cl
+		return err
+	}
+	proc, err := sandbox.Launch(c, sandbox.Stdio{Stdout: o.Stdout, Stderr: o.Stderr}, m.InitEnv(), attach)
+	defer func() {
+		if net != nil {
+			net.Close()
+		}
+	}()
+	if err != nil {
+		var ie *sandbox.InitError
+		if errors.As(err, &ie) {
+			return errdefs.Exit(ie.Code, err)
+		}
+		return err
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			proc.Cmd.Process.Kill()
+		case <-done:
+		}
+	}()
+	proc.Cmd.Wait()
+	close(done)
+	if code := sandbox.ExitCode(proc.Cmd.ProcessState); code != 0 {
+		return errdefs.Exit(code, fmt.Errorf("exit code: %d", code))
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return nil
+}
