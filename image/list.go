@@ -86,8 +86,20 @@ func (s *Store) Remove(ref string, force bool, inUse func(imageID string) []stri
 	if byName == "" && len(img.Names) > 1 && !force {
 		return res, errdefs.Conflict("conflict: unable to delete %s (must be forced) - image is referenced in multiple repositories", img.ID[:12])
 	}
-	if users := inUse(img.ID); len(users) > 0 && !force {
-		return res, errdefs.Conflict("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", ref, users[0][:12], img.ID[:12])
+	if users := inUse(img.ID); len(users) > 0 {
+		if !force {
+			return res, errdefs.Conflict("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", ref, users[0][:12], img.ID[:12])
+		}
+		// Docker deletes the image and keeps the container; containers/storage
+		// cannot delete an image a container is built on, so -f untags it
+		// and the image goes once its last container is removed.
+		if err := s.SetNames(img.ID, nil); err != nil {
+			return res, err
+		}
+		for _, n := range img.Names {
+			res.Untagged = append(res.Untagged, Familiar(n))
+		}
+		return res, nil
 	}
 	for _, n := range img.Names {
 		res.Untagged = append(res.Untagged, Familiar(n))

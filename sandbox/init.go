@@ -96,6 +96,13 @@ func execProcess(p *spec.Process, privileged bool) error {
 	if err := os.Chdir(cwd); err != nil {
 		return &InitError{Code: 125, Message: fmt.Sprintf("chdir to cwd (%q) set in config.json failed: %v", cwd, err)}
 	}
+	if !hasHome(p.Env) {
+		home := u.Home
+		if home == "" {
+			home = "/"
+		}
+		p.Env = append(p.Env, "HOME="+home)
+	}
 	path, err := lookPath(p.Args, p.Env)
 	if err != nil {
 		return err
@@ -115,4 +122,13 @@ func execError(name string, err error) error {
 		return &InitError{Code: 126, Message: fmt.Sprintf("exec: %q: permission denied", name)}
 	}
 	return &InitError{Code: 126, Message: fmt.Sprintf("exec %q: %v", name, err)}
+}
+
+func hasHome(env []string) bool {
+	for _, e := range env {
+		if len(e) >= 5 && e[:5] == "HOME=" {
+			return true
+		}
+	}
+	return false
 }

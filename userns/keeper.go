@@ -44,12 +44,30 @@ func ReadKeeper(runtimeDir string) (KeeperRecord, error) {
 
 // Alive checks liveness by opening the namespace file and comparing its
 // inode: /proc/PID existing proves nothing (zombies, pid reuse).
+// A killed keeper can stay a zombie for seconds on hosts whose init reaps
+// late; its namespace files can no longer be opened, which is exactly what
+// the C join needs, so open them rather than stat.
 func (r KeeperRecord) Alive() bool {
-	var st unix.Stat_t
-	if err := unix.Stat(fmt.Sprintf("/proc/%d/ns/user", r.PID), &st); err != nil {
+	fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/user", r.PID), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
 		return false
 	}
-	return st.Ino == r.UsernsIno
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil || st.Ino != r.UsernsIno {
+		return false
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", r.PID)); err == nil {
+		if i := strings.LastIndexByte(string(b), ')'); i > 0 && len(b) > i+2 && (b[i+2] == 'Z' || b[i+2] == 'X') {
+			return false
+		}
+	}
+	mfd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/mnt", r.PID), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return false
+	}
+	unix.Close(mfd)
+	return true
 }
 
 // EnsureRuntimeDir creates dir 0700 and checks that it is ours.

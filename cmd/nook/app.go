@@ -56,7 +56,12 @@ func (e *usageErr) Error() string { return e.msg }
 func usageError(c *cli.Context, err error) error {
 	msg := err.Error()
 	if strings.HasPrefix(msg, "flag provided but not defined: ") {
-		msg = "unknown flag: " + strings.TrimPrefix(msg, "flag provided but not defined: ")
+		name := strings.TrimLeft(strings.TrimPrefix(msg, "flag provided but not defined: "), "-")
+		dash := "--"
+		if len(name) == 1 {
+			dash = "-"
+		}
+		msg = "unknown flag: " + dash + name
 	}
 	return &usageErr{msg: fmt.Sprintf("%s\nSee '%s --help'.", msg, c.Command.HelpName)}
 }
