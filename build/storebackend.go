@@ -2,11 +2,8 @@ package build
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-
-	"go.podman.io/storage"
 
 	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/image"
@@ -45,27 +42,18 @@ func (b *storeBackend) PullImage(ctx context.Context, ref string, progress io.Wr
 	return b.LookupImage(ctx, id)
 }
 
-func layerOf(l *storage.Layer) Layer {
-	return Layer{ID: l.ID, DiffID: l.UncompressedDigest.String(), Size: l.UncompressedSize, Created: l.Created}
+func layerOf(l image.LayerInfo) Layer {
+	return Layer{ID: l.ID, DiffID: l.DiffID, Size: l.Size, Created: l.Created}
 }
 
 func (b *storeBackend) LookupLayer(ctx context.Context, name string) (Layer, bool, error) {
-	l, err := b.m.Store.Layer(name)
-	if err != nil {
-		if errors.Is(err, storage.ErrLayerUnknown) {
-			return Layer{}, false, nil
-		}
-		return Layer{}, false, err
-	}
-	return layerOf(l), true, nil
+	l, ok, err := b.m.Store.FindLayer(name)
+	return layerOf(l), ok, err
 }
 
 func (b *storeBackend) ApplyLayer(ctx context.Context, parent string, names []string, tar io.Reader) (Layer, error) {
-	l, _, err := b.m.Store.PutLayer("", parent, names, "", false, nil, tar)
-	if err != nil {
-		return Layer{}, fmt.Errorf("write layer: %w", err)
-	}
-	return layerOf(l), nil
+	l, err := b.m.Store.AddLayer(parent, names, tar)
+	return layerOf(l), err
 }
 
 func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {

@@ -8,8 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"go.podman.io/storage"
-
+	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/monitor"
 	"github.com/nook-dev/nook/sandbox"
@@ -34,16 +33,16 @@ type StepOptions struct {
 // RunStep runs one process in a throwaway container on top of Parent and,
 // when it exits 0, commits its changes as a new read-only layer. Nothing
 // (mount, writable layer, files) is left behind in any case.
-func (m *Manager) RunStep(ctx context.Context, o StepOptions) (*storage.Layer, error) {
+func (m *Manager) RunStep(ctx context.Context, o StepOptions) (image.LayerInfo, error) {
 	id := newID()
 	work, err := m.Store.CreateLayer(id, o.Parent, nil, "", true, nil)
 	if err != nil {
-		return nil, fmt.Errorf("create step layer: %w", err)
+		return image.LayerInfo{}, fmt.Errorf("create step layer: %w", err)
 	}
 	defer m.Store.DeleteLayer(work.ID)
 	root, err := m.Store.Mount(work.ID, "")
 	if err != nil {
-		return nil, fmt.Errorf("mount step layer: %w", err)
+		return image.LayerInfo{}, fmt.Errorf("mount step layer: %w", err)
 	}
 	mounted := true
 	defer func() {
@@ -53,29 +52,25 @@ func (m *Manager) RunStep(ctx context.Context, o StepOptions) (*storage.Layer, e
 	}()
 	dir := filepath.Join(m.DataDir, "tmp", "step-"+id)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
+		return image.LayerInfo{}, err
 	}
 	defer os.RemoveAll(dir)
 	c, netw, err := m.stepSpec(id, root, dir, o)
 	if err != nil {
-		return nil, err
+		return image.LayerInfo{}, err
 	}
 	if err := m.runStepProcess(ctx, c, netw, o); err != nil {
-		return nil, err
+		return image.LayerInfo{}, err
 	}
 	m.Store.Unmount(work.ID, true)
 	mounted = false
 	diff, err := m.spoolDiff(work.ID)
 	if err != nil {
-		return nil, fmt.Errorf("read step changes: %w", err)
+		return image.LayerInfo{}, fmt.Errorf("read step changes: %w", err)
 	}
 	defer os.Remove(diff.Name())
 	defer diff.Close()
-	layer, _, err := m.Store.PutLayer("", o.Parent, o.Names, "", false, nil, diff)
-	if err != nil {
-		return nil, fmt.Errorf("commit step layer: %w", err)
-	}
-	return layer, nil
+	return m.Store.AddLayer(o.Parent, o.Names, diff)
 }
 
 func (m *Manager) stepSpec(id, root, dir string, o StepOptions) (*spec.Container, spec.Network, error) {
