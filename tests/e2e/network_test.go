@@ -132,3 +132,16 @@ func TestNetwork_HostLoopbackOnlyWhenEnabled(t *testing.T) {
 	nook(t, "run", "--rm", img, "sh", "-c", get).Ok().StdoutIs("")
 	nook(t, "run", "--rm", "--network", "slirp4netns:allow_host_loopback=true", img, "sh", "-c", get).Ok().StdoutIs("from-host")
 }
+
+// pasta is the second driver: the same addresses and published ports.
+func TestNetwork_PastaDriver(t *testing.T) {
+	requires(t, Pasta)
+	img := busyboxImage(t)
+	nook(t, "run", "--rm", "--network", "pasta", img, "sh", "-c", "ip -4 addr show tap0 | grep -o 'inet [0-9./]*'").Ok().StdoutIs("inet 10.0.2.100/24")
+	name := containerName(t)
+	port := freePort(t)
+	nook(t, "run", "-d", "--network", "pasta", "--name", name, "-p", fmt.Sprintf("127.0.0.1:%d:80", port), img, "httpd", "-f", "-p", "80", "-h", "/www").Ok()
+	if body := httpGet(t, fmt.Sprintf("http://127.0.0.1:%d/index.html", port)); !strings.Contains(body, "hello") {
+		t.Fatalf("body %q", body)
+	}
+}
