@@ -58,7 +58,6 @@ func Main() {
 		os.Exit(1)
 	}
 	cfgFile.Close()
-	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGPIPE)
 	if err := m.start(); err != nil {
 		r := Report{Code: 125, Message: err.Error()}
 		var ie *sandbox.InitError
