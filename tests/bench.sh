@@ -18,7 +18,21 @@ measure() {
 	local out=$1 nook=$2 tar=$3 b=$1/benchrun
 	"$nook" import "$tar" bench-busybox:latest >/dev/null
 	"$nook" info | grep -E 'Storage Driver|Kernel Version' || true
-	"$b" -n "$N" -label "nook run --rm IMAGE true" -- "$nook" run --rm bench-busybox:latest true
+	"$b" -n "$N" -label "nook run --rm --network none IMAGE true" -- "$nook" run --rm --network none bench-busybox:latest true
+	"$b" -n "$N" -label "nook run --rm IMAGE true (slirp4netns)" -- "$nook" run --rm bench-busybox:latest true
+	"$nook" rm -f bench-exec >/dev/null 2>&1 || true
+	"$nook" run -d --name bench-exec bench-busybox:latest sleep 600 >/dev/null
+	"$b" -n "$N" -label "nook exec CTR true" -- "$nook" exec bench-exec true
+	local pid
+	pid=$("$nook" inspect -f '{{.State.Pid}}' bench-exec)
+	"$b" -n "$N" -label "nsenter -t PID -U -m -p -n -u -i true (the limit)" -- nsenter -t "$pid" -U -m -p -n -u -i --preserve-credentials true
+	"$nook" rm -f bench-exec >/dev/null
+	local ctx=$out/build-ctx
+	mkdir -p "$ctx"
+	printf 'FROM bench-busybox:latest\nWORKDIR /app\nADD . /app\nRUN echo built > /app/built\nEXPOSE 80\nENV NAME=MyWorld\nCMD ["cat", "/app/built"]\n' > "$ctx/Dockerfile"
+	echo hi > "$ctx/app.txt"
+	"$nook" build -q -t bench-build "$ctx" >/dev/null
+	"$b" -n "$N" -label "nook build (7 steps, fully cached)" -- "$nook" build -q -t bench-build "$ctx"
 	"$b" -n "$N" -label "nook unshare true (join + exec)" -- "$nook" unshare true
 	"$b" -n "$N" -label "nook version (CLI start, joined)" -- "$nook" version
 	"$b" -n "$N" -label "nook images -q" -- "$nook" images -q
@@ -26,7 +40,14 @@ measure() {
 		podman --storage-driver overlay import "$tar" bench-busybox:latest >/dev/null 2>&1 ||
 			podman import "$tar" bench-busybox:latest >/dev/null
 		podman info --format '{{.Store.GraphDriverName}}' 2>/dev/null | sed 's/^/podman storage: /' || true
-		"$b" -n "$N" -label "podman run --rm IMAGE true" -- podman run --rm --network none bench-busybox:latest true
+		"$b" -n "$N" -label "podman run --rm --network none IMAGE true" -- podman run --rm --network none bench-busybox:latest true
+		"$b" -n "$N" -label "podman run --rm IMAGE true (slirp4netns)" -- podman run --rm bench-busybox:latest true
+		podman rm -f bench-exec >/dev/null 2>&1 || true
+		podman run -d --name bench-exec bench-busybox:latest sleep 600 >/dev/null
+		"$b" -n "$N" -label "podman exec CTR true" -- podman exec bench-exec true
+		podman rm -f bench-exec >/dev/null 2>&1 || true
+		podman build -q -t bench-build "$ctx" >/dev/null
+		"$b" -n "$N" -label "podman build (7 steps, fully cached)" -- podman build -q -t bench-build "$ctx"
 	else
 		echo "podman not installed: no comparison"
 	fi
