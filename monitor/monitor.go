@@ -11,7 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
 	"github.com/nook-dev/nook/internal/atomicfile"
@@ -120,14 +119,22 @@ func (m *monitor) start() error {
 func (m *monitor) stdio() (sandbox.Stdio, func(), func(), error) {
 	var wg sync.WaitGroup
 	if m.cfg.Tty {
-		ptmx, pts, err := pty.Open()
-		if err != nil {
-			return sandbox.Stdio{}, nil, nil, err
-		}
+		// The pty is allocated inside the container; its master arrives
+		// before the command runs.
 		wg.Add(1)
-		go m.log.copyStream(ptmx, "stdout", &wg)
-		return sandbox.Stdio{Stdin: pts, Stdout: pts, Stderr: pts, Terminal: true},
-			func() { pts.Close() }, func() { wg.Wait(); ptmx.Close() }, nil
+		var master *os.File
+		return sandbox.Stdio{Terminal: true, OnConsole: func(f *os.File) {
+				master = f
+				go m.log.copyStream(f, "stdout", &wg)
+			}},
+			func() {}, func() {
+				if master == nil {
+					wg.Done()
+					return
+				}
+				wg.Wait()
+				master.Close()
+			}, nil
 	}
 	or, ow, err := os.Pipe()
 	if err != nil {

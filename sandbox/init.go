@@ -67,6 +67,11 @@ func Start(c *spec.Container) error {
 	if err := setupRootfs(c); err != nil {
 		return err
 	}
+	if c.Process.Terminal {
+		if err := setupConsole(); err != nil {
+			return err
+		}
+	}
 	if c.Hostname != "" && c.JoinNamespaces["uts"] == "" {
 		if err := unix.Sethostname([]byte(c.Hostname)); err != nil {
 			return fmt.Errorf("sethostname %q: %w", c.Hostname, err)
@@ -106,6 +111,9 @@ func execProcess(p *spec.Process, privileged bool) error {
 	path, err := lookPath(p.Args, p.Env)
 	if err != nil {
 		return err
+	}
+	if consoleSlave >= 0 {
+		unix.Fchown(consoleSlave, u.UID, u.GID)
 	}
 	if err := dropPrivileges(p, u, privileged); err != nil {
 		return err

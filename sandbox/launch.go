@@ -19,9 +19,13 @@ import (
 type Stdio struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
-	// Terminal makes the process a session leader with Stdin as its
-	// controlling terminal.
+	// Terminal makes init allocate a pty in the container's devpts and
+	// use it as stdio and controlling terminal; Stdin/Stdout/Stderr are
+	// ignored and OnConsole receives the master once it exists.
 	Terminal bool
+	// OnConsole is called with the pty master (Terminal only), before the
+	// command runs.
+	OnConsole func(master *os.File)
 }
 
 // Process is a started container init.
@@ -50,6 +54,20 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		return nil, err
 	}
 	defer errR.Close()
+	extra := []*os.File{specR, errW}
+	var consoleParent *os.File
+	if stdio.Terminal {
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return nil, err
+		}
+		consoleParent = os.NewFile(uintptr(fds[0]), "console-parent")
+		defer consoleParent.Close()
+		child := os.NewFile(uintptr(fds[1]), "console-child")
+		defer child.Close()
+		extra = append(extra, child)
+		stdio.Stdin, stdio.Stdout, stdio.Stderr = nil, nil, nil
+	}
 	cmd := &osexec.Cmd{
 		Path:       "/proc/self/exe",
 		Args:       []string{"nook", "_init", c.ID},
@@ -57,16 +75,18 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		Stdin:      stdio.Stdin,
 		Stdout:     stdio.Stdout,
 		Stderr:     stdio.Stderr,
-		ExtraFiles: []*os.File{specR, errW},
+		ExtraFiles: extra,
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: cloneFlags(c),
 			Setsid:     true,
-			Setctty:    stdio.Terminal,
 		},
 	}
 	err = cmd.Start()
 	specR.Close()
 	errW.Close()
+	if len(extra) > 2 {
+		extra[2].Close()
+	}
 	if err != nil {
 		specW.Close()
 		return nil, fmt.Errorf("start container init: %w", err)
@@ -86,6 +106,11 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		return nil, fmt.Errorf("send spec to container init: %w", err)
 	}
 	specW.Close()
+	if consoleParent != nil {
+		if master := receiveConsole(consoleParent); master != nil && stdio.OnConsole != nil {
+			stdio.OnConsole(master)
+		}
+	}
 	b, _ := io.ReadAll(errR)
 	if len(b) == 0 {
 		return &Process{Cmd: cmd, Pid: cmd.Process.Pid}, nil

@@ -32,7 +32,7 @@ func runAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.Tty && !term.IsTerminal(int(os.Stdin.Fd())) {
+	if o.Tty && o.Interactive && !c.Bool("detach") && !term.IsTerminal(int(os.Stdin.Fd())) {
 		return errdefs.Exit(1, fmt.Errorf("the input device is not a TTY"))
 	}
 	s, err := openSession(c)

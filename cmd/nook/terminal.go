@@ -13,37 +13,38 @@ import (
 	"github.com/nook-dev/nook/sandbox"
 )
 
-// runWithTerminal gives the container a pty whose master is copied to and
-// from the user's terminal in raw mode, with window size changes.
+// runWithTerminal runs rec with a pty allocated inside the container; its
+// master is copied to and from the user's terminal in raw mode, with
+// window size changes.
 func runWithTerminal(s *session, rec *container.Record, interactive bool, sigs <-chan os.Signal) (int, error) {
-	ptmx, pts, err := pty.Open()
-	if err != nil {
-		return 125, err
-	}
-	defer ptmx.Close()
-	pty.InheritSize(os.Stdin, ptmx)
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)
 	defer signal.Stop(winch)
-	go func() {
-		for range winch {
-			pty.InheritSize(os.Stdin, ptmx)
-		}
-	}()
 	if old, err := term.MakeRaw(int(os.Stdin.Fd())); err == nil {
 		defer term.Restore(int(os.Stdin.Fd()), old)
 	}
-	if interactive {
-		go io.Copy(ptmx, os.Stdin)
-	}
 	out := make(chan struct{})
-	go func() {
-		io.Copy(os.Stdout, ptmx)
-		close(out)
-	}()
-	stdio := sandbox.Stdio{Stdin: pts, Stdout: pts, Stderr: pts, Terminal: true}
+	var console *os.File
+	stdio := sandbox.Stdio{Terminal: true, OnConsole: func(master *os.File) {
+		console = master
+		pty.InheritSize(os.Stdin, master)
+		go func() {
+			for range winch {
+				pty.InheritSize(os.Stdin, master)
+			}
+		}()
+		if interactive {
+			go io.Copy(master, os.Stdin)
+		}
+		go func() {
+			io.Copy(os.Stdout, master)
+			close(out)
+		}()
+	}}
 	code, err := s.ctrs.RunForeground(rec, stdio, sigs)
-	pts.Close()
-	<-out
+	if console != nil {
+		<-out
+		console.Close()
+	}
 	return code, err
 }

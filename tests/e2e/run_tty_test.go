@@ -111,19 +111,12 @@ func TestRun_InteractiveTTY(t *testing.T) {
 	s.expect(`/ # `)
 	s.send("echo $((6*7))x\n")
 	s.expect(`42x`)
-	s.send("stty size\n")
-	s.expect(`33 101`)
+	s.send("tty; stty size\n")
+	s.expect(`/dev/pts/\d+\r?\n33 101`)
 	s.send("exit 5\n")
 	if code := s.wait(); code != 5 {
 		t.Fatalf("exit status %d, want 5; screen:\n%s", code, s.output())
 	}
-}
-
-// The pty is allocated on the host's devpts and passed in, so inside the
-// container `tty` cannot name it (its /dev/pts is a new instance). runc
-// allocates it in the container's devpts and sends the master back.
-func TestRun_TTYNameInsideContainer(t *testing.T) {
-	knownBroken(t, 2, "the -t console lives in the host devpts: `tty` says \"not a tty\"")
 }
 
 func TestRun_TTYWithoutInteractive(t *testing.T) {
@@ -149,4 +142,13 @@ func TestRun_CtrlCReachesForegroundProcess(t *testing.T) {
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit status %d; screen:\n%s", code, s.output())
 	}
+}
+
+// A detached -t container logs its terminal output.
+func TestRun_DetachedTTYLogs(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "-t", "--name", name, img, "sh", "-c", "tty; echo done").Ok()
+	nook(t, "wait", name).Ok().StdoutIs("0")
+	nook(t, "logs", name).Ok().StdoutMatches(`^/dev/pts/0\r?\ndone\r?\n$`)
 }
