@@ -126,11 +126,11 @@ func (m *Manager) runStepProcess(ctx context.Context, c *spec.Container, n spec.
 	}()
 	proc.Cmd.Wait()
 	close(done)
+	if err := ctx.Err(); err != nil {
+		return err // killed because of ctx: report that, not SIGKILL's 137
+	}
 	if code := sandbox.ExitCode(proc.Cmd.ProcessState); code != 0 {
 		return errdefs.Exit(code, fmt.Errorf("exit code: %d", code))
-	}
-	if ctx.Err() != nil {
-		return ctx.Err()
 	}
 	return nil
 }

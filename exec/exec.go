@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	osexec "os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -33,6 +34,9 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	// Terminal makes Stdin the controlling terminal.
 	Terminal bool
+	// Console, when set, is a socket on which the helper sends the master
+	// of a pty it allocates inside the container (exec -t).
+	Console *os.File
 	// Detach returns once the process started.
 	Detach bool
 	// Env is the environment of the helper process itself.
@@ -63,9 +67,15 @@ func Start(o Options) (*osexec.Cmd, error) {
 	if o.Host {
 		env = append(env, "_NOOK_EXEC_HOST=1")
 	}
+	extra := append([]*os.File(nil), files...)
+	if o.Console != nil {
+		// sandbox.EnvExecConsole: the fd right after the namespace fds.
+		env = append(env, "_NOOK_EXEC_CONSOLE="+strconv.Itoa(3+len(files)))
+		extra = append(extra, o.Console)
+	}
 	cmd := &osexec.Cmd{
 		Path: "/proc/self/exe", Args: []string{"nook", "_exec"}, Env: env,
-		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, ExtraFiles: files,
+		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, ExtraFiles: extra,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: o.Terminal || o.Detach, Setctty: o.Terminal},
 	}
 	if err := cmd.Start(); err != nil {

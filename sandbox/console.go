@@ -17,7 +17,7 @@ var consoleSlave = -1
 
 // setupConsole allocates the pty inside the (already pivoted) root, makes
 // its slave the controlling terminal and stdio, and sends the master back.
-func setupConsole() error {
+func setupConsole(sock int) error {
 	master, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open /dev/ptmx in the container: %w", err)
@@ -44,7 +44,6 @@ func setupConsole() error {
 	}
 	consoleSlave = slave
 	unix.CloseOnExec(slave)
-	sock := ConsoleFD
 	defer unix.Close(sock)
 	if err := unix.Sendmsg(sock, []byte{0}, unix.UnixRights(master), nil, 0); err != nil {
 		return fmt.Errorf("send console: %w", err)
@@ -52,9 +51,9 @@ func setupConsole() error {
 	return nil
 }
 
-// receiveConsole reads the pty master sent by _init; nil when init closed
-// the socket without sending one (it failed first).
-func receiveConsole(sock *os.File) *os.File {
+// ReceiveConsole reads the pty master sent by _init or _exec; nil when
+// the sender closed the socket without sending one (it failed first).
+func ReceiveConsole(sock *os.File) *os.File {
 	buf := make([]byte, 1)
 	oob := make([]byte, unix.CmsgSpace(4))
 	_, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, 0)
@@ -70,4 +69,17 @@ func receiveConsole(sock *os.File) *os.File {
 		return nil
 	}
 	return os.NewFile(uintptr(fds[0]), "console")
+}
+
+// EnvExecConsole names the console socket fd of `nook _exec -t`.
+const EnvExecConsole = "_NOOK_EXEC_CONSOLE"
+
+// ConsoleSocket returns a connected pair: the caller keeps parent and
+// passes child to the process that allocates the pty.
+func ConsoleSocket() (parent, child *os.File, err error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("console socket: %w", err)
+	}
+	return os.NewFile(uintptr(fds[0]), "console"), os.NewFile(uintptr(fds[1]), "console-child"), nil
 }

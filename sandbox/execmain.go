@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"github.com/nook-dev/nook/spec"
+	"golang.org/x/sys/unix"
 )
 
 // EnvExecProcess carries the process of `nook _exec` (JSON). The C
@@ -29,7 +31,16 @@ func ExecMain() {
 		os.Exit(255)
 	}
 	host := os.Getenv(EnvExecHost) == "1"
-	for _, k := range []string{EnvExecProcess, EnvExecHost, "_NOOK_JOIN"} {
+	if fd, err := strconv.Atoi(os.Getenv(EnvExecConsole)); err == nil {
+		// A new session so that the container's pty can become the
+		// controlling terminal (the forked child is not a leader).
+		unix.Setsid()
+		if err := setupConsole(fd); err != nil {
+			fmt.Fprintf(os.Stderr, "Error: %s\n", err)
+			os.Exit(126)
+		}
+	}
+	for _, k := range []string{EnvExecProcess, EnvExecHost, EnvExecConsole, "_NOOK_JOIN"} {
 		os.Unsetenv(k)
 	}
 	var err error

@@ -68,7 +68,7 @@ func Start(c *spec.Container) error {
 		return err
 	}
 	if c.Process.Terminal {
-		if err := setupConsole(); err != nil {
+		if err := setupConsole(ConsoleFD); err != nil {
 			return err
 		}
 	}

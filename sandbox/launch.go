@@ -107,7 +107,7 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 	}
 	specW.Close()
 	if consoleParent != nil {
-		if master := receiveConsole(consoleParent); master != nil && stdio.OnConsole != nil {
+		if master := ReceiveConsole(consoleParent); master != nil && stdio.OnConsole != nil {
 			stdio.OnConsole(master)
 		}
 	}

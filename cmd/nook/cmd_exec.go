@@ -89,17 +89,13 @@ func runExec(c *cli.Context, o exec.Options, interactive bool) error {
 		}
 		return cmd.Process.Release()
 	}
-	var ptmx *os.File
+	var sock *os.File
 	if o.Process.Terminal {
-		var pts *os.File
 		var err error
-		if ptmx, pts, err = pty.Open(); err != nil {
+		if sock, o.Console, err = sandbox.ConsoleSocket(); err != nil {
 			return err
 		}
-		defer ptmx.Close()
-		pty.InheritSize(os.Stdin, ptmx)
-		o.Stdin, o.Stdout, o.Stderr, o.Terminal = pts, pts, pts, true
-		defer pts.Close()
+		defer sock.Close()
 		if old, err := term.MakeRaw(int(os.Stdin.Fd())); err == nil {
 			defer term.Restore(int(os.Stdin.Fd()), old)
 		}
@@ -113,13 +109,19 @@ func runExec(c *cli.Context, o exec.Options, interactive bool) error {
 	if err != nil {
 		return err
 	}
+	var ptmx *os.File
 	done := make(chan struct{})
+	if sock != nil {
+		o.Console.Close()
+		ptmx = sandbox.ReceiveConsole(sock)
+	}
 	if ptmx != nil {
+		defer ptmx.Close()
+		pty.InheritSize(os.Stdin, ptmx)
 		if interactive {
 			go io.Copy(ptmx, os.Stdin)
 		}
 		go func() { io.Copy(os.Stdout, ptmx); close(done) }()
-		o.Stdin.(*os.File).Close()
 	} else {
 		close(done)
 	}

@@ -76,3 +76,36 @@ func TestBuild_Errors(t *testing.T) {
 	escape := writeContext(t, map[string]string{"Dockerfile": "FROM " + img + "\nCOPY ../../etc/passwd /x\n"})
 	nook(t, "build", "-t", imageName(t), escape).Exit(1)
 }
+
+// Docker's build flags: -f -, context -, -q, --iidfile, --label, --target,
+// --network none, and flag errors exit 125.
+func TestBuild_Flags(t *testing.T) {
+	img := busyboxImage(t)
+	dir := writeContext(t, map[string]string{
+		"file.txt":      "ctx\n",
+		"Dockerfile.ms": "FROM " + img + " AS a\nRUN echo A > /x\nFROM " + img + " AS b\nRUN echo B > /x\n",
+	})
+	tag := imageName(t)
+	df := "FROM " + img + "\nCOPY file.txt /f\nRUN ! ip link show tap0 2>/dev/null\n"
+	iid := filepath.Join(dir, "iid")
+	id := newCmd(t).WithStdin(strings.NewReader(df)).
+		Run("build", "-q", "-f", "-", "--iidfile", iid, "--label", "k=v", "--network", "none", "-t", tag, dir).Ok().Line()
+	if b, _ := os.ReadFile(iid); string(b) != id {
+		t.Fatalf("iidfile holds %q, -q printed %q", b, id)
+	}
+	nook(t, "inspect", "-f", "{{.Id}} {{.Config.Labels.k}}", tag).Ok().StdoutIs(id + " v")
+	nook(t, "run", "--rm", tag, "cat", "/f").Ok().StdoutIs("ctx")
+
+	target := imageName(t)
+	nook(t, "build", "-q", "--target", "a", "-f", filepath.Join(dir, "Dockerfile.ms"), "-t", target, dir).Ok()
+	nook(t, "run", "--rm", target, "cat", "/x").Ok().StdoutIs("A")
+
+	// A Dockerfile alone on stdin: empty context.
+	stdin := imageName(t)
+	newCmd(t).WithStdin(strings.NewReader("FROM "+img+"\nRUN true\nCMD [\"echo\", \"stdin\"]\n")).
+		Run("build", "-q", "-t", stdin, "-").Ok()
+	nook(t, "run", "--rm", stdin).Ok().StdoutIs("stdin")
+
+	nook(t, "build").Exit(125)
+	nook(t, "build", "--bogus", dir).Exit(125)
+}

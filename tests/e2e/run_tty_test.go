@@ -152,3 +152,17 @@ func TestRun_DetachedTTYLogs(t *testing.T) {
 	nook(t, "wait", name).Ok().StdoutIs("0")
 	nook(t, "logs", name).Ok().StdoutMatches(`^/dev/pts/0\r?\ndone\r?\n$`)
 }
+
+func TestExec_InteractiveTTY(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "--name", name, img, "sleep", "300").Ok()
+	s := startPty(t, &pty.Winsize{Rows: 21, Cols: 77}, "exec", "-it", name, "sh")
+	s.expect(`/ # `)
+	s.send("tty; stty size\n")
+	s.expect(`/dev/pts/\d+\r?\n21 77`)
+	s.send("exit 4\n")
+	if code := s.wait(); code != 4 {
+		t.Fatalf("exit status %d, want 4; screen:\n%s", code, s.output())
+	}
+}
