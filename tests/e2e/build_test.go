@@ -37,6 +37,11 @@ func TestBuild_SeedShapeLayersHistoryCache(t *testing.T) {
 	nook(t, "inspect", "-f", "{{len .RootFS.Layers}} {{.Config.WorkingDir}} {{json .Config.ExposedPorts}}", tag).Ok().
 		StdoutIs(`4 /app {"80/tcp":{}}`)
 	nook(t, "inspect", "-f", "{{json .Config.Cmd}} {{index .Config.Env 1}}", tag).Ok().StdoutIs(`["cat","/app/built"] NAME=MyWorld`)
+	hist := nook(t, "history", "--format", "{{.CreatedBy}}|{{.Size}}", tag).Ok().Stdout()
+	lines := strings.Split(strings.TrimSpace(hist), "\n")
+	if len(lines) != 7 || !strings.HasPrefix(lines[0], `CMD ["cat" "/app/built"]|0B`) || !strings.HasPrefix(lines[3], "RUN /bin/sh -c echo built") {
+		t.Fatalf("history (base + 6 instructions, newest first):\n%s", hist)
+	}
 	id1 := nook(t, "inspect", "-f", "{{.Id}}", tag).Ok().Line()
 	// An unchanged context is fully cached and gives the same image.
 	r := nook(t, "build", "--progress", "plain", "-t", tag, dir).Ok()
