@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/nook-dev/nook/internal/errdefs"
-	// names: wired when internal/names lands
+	"github.com/nook-dev/nook/internal/names"
 	"github.com/nook-dev/nook/spec"
 )
 
@@ -21,7 +21,7 @@ func (m *Manager) pickName(name string) (string, error) {
 		return strings.TrimPrefix(name, "/"), nil
 	}
 	for retry := 0; retry < 10; retry++ {
-		n := "nook_" + newID()[:8] + string(rune(48+retry))
+		n := names.GetRandomName(retry)
 		if _, err := m.Store.Container(n); err != nil {
 			return n, nil
 		}

@@ -205,3 +205,10 @@ func TestParallel_TwentyRuns(t *testing.T) {
 		}
 	}
 }
+
+func TestCreate_GeneratedNameIsAdjectiveSurname(t *testing.T) {
+	img := busyboxImage(t)
+	id := nook(t, "create", img, "true").Ok().Line()
+	t.Cleanup(func() { newCmd(t).Run("rm", "-f", id).Wait() })
+	nook(t, "ps", "-a", "--filter", "id="+id, "--format", "{{.Names}} {{.Status}}").Ok().StdoutMatches(`^[a-z]+_[a-z]+[0-9]? Created$`)
+}
