@@ -91,8 +91,9 @@ func (s *Store) Remove(ref string, force bool, inUse func(imageID string) []stri
 			return res, errdefs.Conflict("conflict: unable to remove repository reference %q (must force) - container %s is using its referenced image %s", ref, users[0][:12], img.ID[:12])
 		}
 		// Docker deletes the image and keeps the container; containers/storage
-		// cannot delete an image a container is built on, so -f untags it
-		// and the image goes once its last container is removed.
+		// cannot delete an image a container's layer is built on, so -f
+		// untags it: it stays as <none> until its containers are gone and
+		// `nook image prune` or `nook rmi ID` deletes it.
 		if err := s.SetNames(img.ID, nil); err != nil {
 			return res, err
 		}

@@ -30,10 +30,16 @@ type Identity struct {
 	Rootful bool
 }
 
-var current = detect()
+var (
+	reexecAttempt int // how often EnterKeeper re-executed to get here
+	current       = detect()
+)
 
 func detect() Identity {
 	st := nsenter.Current()
+	// EnterKeeper's counter is for this process only: children start afresh.
+	reexecAttempt, _ = strconv.Atoi(os.Getenv(envReexec))
+	os.Unsetenv(envReexec)
 	if st.JoinedKeeper {
 		return Identity{HostUID: st.HostUID, HostGID: st.HostGID, RuntimeDir: st.RuntimeDir, InUserns: true}
 	}

@@ -93,7 +93,10 @@ func EnterKeeper() error {
 	if id.InUserns || id.Rootful {
 		return nil
 	}
-	if os.Getenv(envReexec) == "1" {
+	// The C constructor of the re-executed process joins the keeper or,
+	// when it cannot (the keeper died again in between), falls through to
+	// here: retry a bounded number of times, never loop.
+	if reexecAttempt >= maxReexec {
 		return errors.New("joining the rootless user namespace failed after creating it; run `nook doctor`")
 	}
 	if err := EnsureKeeper(id); err != nil {
@@ -103,9 +106,12 @@ func EnterKeeper() error {
 	if err != nil {
 		return fmt.Errorf("find nook executable: %w", err)
 	}
-	env := append(os.Environ(), envReexec+"=1")
+	env := append(os.Environ(), envReexec+"="+strconv.Itoa(reexecAttempt+1))
 	return syscall.Exec(exe, os.Args, env)
 }
+
+// maxReexec bounds EnterKeeper's re-executions.
+const maxReexec = 3
 
 // EnsureKeeper creates the keeper unless a live one is recorded.
 func EnsureKeeper(id Identity) error {

@@ -86,8 +86,14 @@ func TestRmi_InUseNeedsForce(t *testing.T) {
 	nook(t, "import", busyboxTar(t), ref).Ok()
 	name := containerName(t)
 	nook(t, "run", "--name", name, ref, "true").Ok()
-	nook(t, "rmi", ref).Fails()
-	nook(t, "rmi", "-f", ref).Ok()
+	nook(t, "rmi", ref).Exit(1).StderrContains("conflict: unable to remove repository reference", "(must force)")
+	// Docker would also print "Deleted: sha256:…" and delete the image;
+	// containers/storage cannot delete an image a container's layer is
+	// built on, so nook only untags it (like Docker for a multiply tagged
+	// image) and the container keeps working.
+	nook(t, "rmi", "-f", ref).Ok().StdoutIs("Untagged: " + ref)
+	nook(t, "image", "inspect", ref).Fails()
+	nook(t, "start", "-a", name).Ok()
 }
 
 func TestBadInput_Exit125(t *testing.T) {
