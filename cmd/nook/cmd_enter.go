@@ -27,11 +27,7 @@ func enterAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
 		return &usageErr{msg: "\"nook enter\" requires at least 1 argument.\nSee 'nook enter --help'."}
 	}
-	r, err := s.ctrs.Lookup(c.Args().First())
-	if err != nil {
-		return err
-	}
-	pid, err := runningPid(s, r)
+	_, pid, err := lookupRunning(s, c.Args().First())
 	if err != nil {
 		return err
 	}

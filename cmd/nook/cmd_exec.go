@@ -35,24 +35,25 @@ func init() {
 	})
 }
 
-// runningPid returns the container's pid 1, or Docker's error.
-func runningPid(s *session, r *container.Record) (int, error) {
+// lookupRunning resolves ref to a running container and its pid 1, or
+// Docker's error (exec and enter both need it).
+func lookupRunning(s *session, ref string) (*container.Record, int, error) {
+	r, err := s.ctrs.Lookup(ref)
+	if err != nil {
+		return nil, 0, err
+	}
 	st := s.ctrs.CurrentState(r)
 	if st.Status != container.StatusRunning || st.Pid <= 0 {
-		return 0, errdefs.Conflict("container %s is not running", r.ID)
+		return nil, 0, errdefs.Conflict("container %s is not running", r.ID)
 	}
-	return st.Pid, nil
+	return r, st.Pid, nil
 }
 
 func execAction(c *cli.Context, s *session) error {
 	if c.NArg() < 2 {
 		return &usageErr{msg: "\"nook exec\" requires at least 2 arguments.\nSee 'nook exec --help'."}
 	}
-	r, err := s.ctrs.Lookup(c.Args().First())
-	if err != nil {
-		return err
-	}
-	pid, err := runningPid(s, r)
+	r, pid, err := lookupRunning(s, c.Args().First())
 	if err != nil {
 		return err
 	}
