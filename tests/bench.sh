@@ -18,6 +18,24 @@ measure() {
 	local out=$1 nook=$2 tar=$3 b=$1/benchrun
 	"$nook" import "$tar" bench-busybox:latest >/dev/null
 	"$nook" info | grep -E 'Storage Driver|Kernel Version' || true
+	if [ -z "${BENCH_ONLY:-}" ]; then measure_core "$@"; fi
+	# Each tests/bench/NAME.sh defines bench_NAME OUTDIR NOOK FIXTURE BENCHRUN;
+	# BENCH_ONLY=NAME runs only that area.
+	local f name
+	for f in "$BENCH_DIR"/*.sh; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f" .sh)
+		if [ -n "${BENCH_ONLY:-}" ] && [ "$BENCH_ONLY" != "$name" ]; then continue; fi
+		echo "== $name"
+		# shellcheck source=/dev/null
+		source "$f"
+		"bench_$name" "$out" "$nook" "$tar" "$b"
+	done
+}
+
+# measure_core OUTDIR NOOK FIXTURE: run, exec and cached build next to Podman.
+measure_core() {
+	local out=$1 nook=$2 tar=$3 b=$1/benchrun
 	"$b" -n "$N" -label "nook run --rm --network none IMAGE true" -- "$nook" run --rm --network none bench-busybox:latest true
 	"$b" -n "$N" -label "nook run --rm IMAGE true (slirp4netns)" -- "$nook" run --rm bench-busybox:latest true
 	"$nook" rm -f bench-exec >/dev/null 2>&1 || true
@@ -71,13 +89,15 @@ if [ "$(id -u)" -eq 0 ]; then
 	install -d -o "$user" -g "$(id -g "$user")" "$out"
 	go build -o "$out/benchrun" ./tests/cmd/benchrun
 	install -m 0755 bin/nook "$out/nook"
+	rm -rf "$out/bench" && cp -r tests/bench "$out/bench" && chmod -R a+rX "$out/bench"
 	cd "$out"
 	runuser -u "$user" -- env -i HOME="$home" USER="$user" XDG_RUNTIME_DIR="/run/user/$uid" \
-		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin N="$N" \
-		bash -c "$(declare -f measure); measure '$out' '$out/nook' '$home/fixtures/busybox.tar'"
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin N="$N" BENCH_DIR="$PWD/bench" \
+		BENCH_ONLY="${BENCH_ONLY:-}" \
+		bash -c "$(declare -f measure measure_core); measure '$out' '$out/nook' '$home/fixtures/busybox.tar'"
 else
 	bash tests/setup.sh
 	out=${XDG_CACHE_HOME:-$HOME/.cache}/nook-test
 	go build -o "$out/benchrun" ./tests/cmd/benchrun
-	measure "$out" "$PWD/bin/nook" "${NOOK_FIXTURES:-$out/fixtures}/busybox.tar"
+	BENCH_DIR=$PWD/tests/bench measure "$out" "$PWD/bin/nook" "${NOOK_FIXTURES:-$out/fixtures}/busybox.tar"
 fi
