@@ -10,7 +10,8 @@ endif
 export GOTOOLCHAIN := local
 
 GO        ?= go
-TAGS      := containers_image_openpgp exclude_graphdriver_btrfs
+# urfave_cli_no_docs drops urfave/cli's man-page generator (and its start-up cost).
+TAGS      := containers_image_openpgp exclude_graphdriver_btrfs urfave_cli_no_docs
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 BIN       := bin/nook
@@ -30,8 +31,9 @@ UID       := $(shell id -u)
 
 all: build ## same as build
 
-build: ## build bin/nook (cgo, trimpath, version from git describe)
+build: ## build bin/nook and bin/nook-runtime (cgo, trimpath, version from git describe)
 	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nook
+	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS)' -o $(BIN)-runtime ./cmd/nook-runtime
 
 test: setup test-unit test-e2e ## run all tests (as root: installs what they need and sets up the test user)
 
@@ -66,6 +68,7 @@ demo: build ## run the flagship example (tests/demo.sh)
 install: build ## install bin/nook into DESTDIR/BINDIR (default /usr/local/bin)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/nook
+	install -m 0755 $(BIN)-runtime $(DESTDIR)$(BINDIR)/nook-runtime
 
 clean: ## remove build outputs
 	rm -rf bin/ tests/e2e/e2e.test

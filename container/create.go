@@ -9,6 +9,7 @@ import (
 
 	"go.podman.io/storage"
 
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/spec"
@@ -61,6 +62,7 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if err != nil {
 		return nil, err
 	}
+	trace.Mark("image config read")
 	rec = &Record{ID: newID(), Created: time.Now().UTC(), Image: o.Image, ImageID: img.ID,
 		Tty: o.Tty, OpenStdin: o.Interactive, HostConfig: o.HostConfig, Driver: m.Store.Driver.Name}
 	rec.Config = mergeConfig(cfg.Config, o)
@@ -75,12 +77,17 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if rec.Hostname == "" {
 		rec.Hostname = rec.ID[:12]
 	}
-	if _, err := m.Store.CreateContainer(rec.ID, []string{rec.Name}, img.ID, "", "", nil); err != nil {
+	// A --rm container is volatile, as in Podman: its records are written
+	// without fsync and its overlay is mounted "volatile" (no syncfs on
+	// unmount); it is gone after a crash anyway.
+	opts := &storage.ContainerOptions{Volatile: o.HostConfig.AutoRemove}
+	if _, err := m.Store.CreateContainer(rec.ID, []string{rec.Name}, img.ID, "", "", opts); err != nil {
 		if errors.Is(err, storage.ErrDuplicateName) {
 			return nil, errdefs.Conflict("Conflict. The container name \"/%s\" is already in use. You have to remove (or rename) that container to be able to reuse that name.", rec.Name)
 		}
 		return nil, fmt.Errorf("create container layer: %w", err)
 	}
+	trace.Mark("storage container created")
 	defer func() {
 		if err != nil {
 			m.Store.DeleteContainer(rec.ID)
@@ -107,6 +114,7 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if err := m.WriteState(rec.ID, State{Status: StatusCreated}); err != nil {
 		return nil, err
 	}
+	trace.Mark("container created")
 	return rec, nil
 }
 

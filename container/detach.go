@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/monitor"
 )
 
@@ -58,7 +59,7 @@ func spawnMonitor(id string, cfg monitor.Config) error {
 	}
 	defer repR.Close()
 	cmd := &osexec.Cmd{
-		Path: "/proc/self/exe", Args: []string{"nook", "_monitor", id}, Env: cfg.Env,
+		Path: helperexe.Path(), Args: []string{"nook", "_monitor", id}, Env: helperexe.Env(cfg.Env),
 		ExtraFiles:  []*os.File{cfgR, repW},
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 		Dir:         "/",

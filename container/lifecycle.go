@@ -18,13 +18,8 @@ import (
 // its leftovers are cleaned, never a phantom "running".
 func (m *Manager) CurrentState(r *Record) State {
 	st := m.ReadState(r.ID)
-	if st.Status != StatusRunning && st.Status != StatusRestarting {
+	if st.Status != StatusRunning && st.Status != StatusRestarting || HolderAlive(st) {
 		return st
-	}
-	if st.MonitorPid > 0 {
-		if start, err := userns.ProcessStartTime(st.MonitorPid); err == nil && start == st.MonitorStart && !isZombie(st.MonitorPid) {
-			return st
-		}
 	}
 	if st.Pid > 0 {
 		unix.Kill(st.Pid, unix.SIGKILL)
@@ -37,6 +32,16 @@ func (m *Manager) CurrentState(r *Record) State {
 	m.unmountRootfs(r)
 	m.WriteState(r.ID, st)
 	return st
+}
+
+// HolderAlive reports whether the process that holds a running container
+// (its monitor or foreground CLI), as recorded in st, still lives.
+func HolderAlive(st State) bool {
+	if st.MonitorPid <= 0 {
+		return false
+	}
+	start, err := userns.ProcessStartTime(st.MonitorPid)
+	return err == nil && start == st.MonitorStart && !isZombie(st.MonitorPid)
 }
 
 func isZombie(pid int) bool {

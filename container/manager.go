@@ -3,13 +3,10 @@ package container
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"go.podman.io/storage"
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
@@ -57,21 +54,32 @@ func (m *Manager) Load(id string) (*Record, error) {
 	return &r, nil
 }
 
-// Lookup resolves a name, full ID or unique ID prefix.
+// Lookup resolves a full ID, a name or a unique ID prefix, in Docker's
+// order. It reads only nook's own records, not the storage, so that hot
+// commands (exec) need not open the store.
 func (m *Manager) Lookup(ref string) (*Record, error) {
-	if c, err := m.Store.Container(ref); err == nil {
-		return m.Load(c.ID)
-	} else if !errors.Is(err, storage.ErrContainerUnknown) {
-		return nil, errdefs.Conflict("%s: %w", ref, err)
-	}
+	ref = strings.TrimPrefix(ref, "/")
 	entries, err := os.ReadDir(filepath.Join(m.DataDir, "containers"))
 	if err != nil && !os.IsNotExist(err) {
 		return nil, err
 	}
 	var match []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ref) {
-			match = append(match, e.Name())
+		switch id := e.Name(); {
+		case id == ref:
+			return m.Load(id)
+		case strings.HasPrefix(id, ref):
+			match = append(match, id)
+		}
+	}
+	if validName.MatchString(ref) {
+		for _, e := range entries {
+			var n struct {
+				Name string `json:"name"`
+			}
+			if readJSON(filepath.Join(m.Dir(e.Name()), configFile), &n) == nil && n.Name == ref {
+				return m.Load(e.Name())
+			}
 		}
 	}
 	switch len(match) {

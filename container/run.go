@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/monitor"
 	"github.com/nook-dev/nook/sandbox"
@@ -31,10 +32,12 @@ func (m *Manager) unmountRootfs(r *Record) {
 // InitEnv is the environment of nook's own child processes (init,
 // monitor): only the identity of the user namespace, nothing of the user's.
 func (m *Manager) InitEnv() []string {
-	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-		"NOOK_STORAGE_DRIVER=" + m.Store.Driver.Name}
+	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+	if m.Store != nil {
+		env = append(env, "NOOK_STORAGE_DRIVER="+m.Store.Driver.Name)
+	}
 	// The cleanup command run by the monitor must find the same store.
-	for _, k := range []string{"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"} {
+	for _, k := range []string{"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "NOOK_TRACE"} {
 		if v, ok := os.LookupEnv(k); ok {
 			env = append(env, k+"="+v)
 		}
@@ -49,6 +52,7 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 	if err := m.mountRootfs(r); err != nil {
 		return 125, err
 	}
+	trace.Mark("rootfs mounted")
 	start, _ := userns.ProcessStartTime(os.Getpid())
 	st := State{Status: StatusRunning, StartedAt: time.Now().UTC(), MonitorPid: os.Getpid(), MonitorStart: start}
 	var net monitor.Closer
@@ -86,10 +90,12 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 		}
 	}()
 	proc.Cmd.Wait()
+	trace.Mark("container exited")
 	close(done)
 	code := sandbox.ExitCode(proc.Cmd.ProcessState)
 	st.Status, st.Pid, st.ExitCode, st.FinishedAt = StatusExited, 0, code, time.Now().UTC()
 	m.finish(r, st)
+	trace.Mark("cleaned up")
 	return code, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/spec"
 )
 
@@ -74,7 +75,7 @@ func Start(o Options) (*osexec.Cmd, error) {
 		extra = append(extra, o.Console)
 	}
 	cmd := &osexec.Cmd{
-		Path: "/proc/self/exe", Args: []string{"nook", "_exec"}, Env: env,
+		Path: helperexe.Path(), Args: []string{"nook", "_exec"}, Env: helperexe.Env(env),
 		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, ExtraFiles: extra,
 		SysProcAttr: &syscall.SysProcAttr{Setsid: o.Terminal || o.Detach, Setctty: o.Terminal},
 	}

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nsenter.h"
@@ -182,7 +183,18 @@ static void join_namespaces(const char *types) {
 	_exit(WEXITSTATUS(status));
 }
 
+// mark_start records when this process began, for NOOK_TRACE (internal/trace).
+static void mark_start(void) {
+	struct timespec ts;
+	char buf[32];
+	if (!getenv("NOOK_TRACE") || clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return;
+	snprintf(buf, sizeof(buf), "%lld", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+	setenv("_NOOK_T0", buf, 1);
+}
+
 void nook_nsenter(const char *arg1) {
+	mark_start();
 	const char *v = getenv("_NOOK_KEEPER");
 	if (v && strcmp(v, "1") == 0)
 		keeper();

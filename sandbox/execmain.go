@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"syscall"
 
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/spec"
 	"golang.org/x/sys/unix"
 )
@@ -25,6 +26,7 @@ const EnvExecHost = "_NOOK_EXEC_HOST"
 // ExecMain is the entry point of `nook _exec`. It never returns.
 func ExecMain() {
 	runtime.LockOSThread()
+	trace.Mark("_exec main")
 	var p spec.Process
 	if err := json.Unmarshal([]byte(os.Getenv(EnvExecProcess)), &p); err != nil {
 		fmt.Fprintln(os.Stderr, "nook _exec is internal: it is started by nook exec")

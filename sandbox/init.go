@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/spec"
 )
 
@@ -33,6 +34,7 @@ func (e *InitError) Error() string { return e.Message }
 func Main() {
 	runtime.GOMAXPROCS(1)
 	runtime.LockOSThread()
+	trace.Mark("_init main")
 	errPipe := os.NewFile(ErrorFD, "error-pipe")
 	if errPipe == nil {
 		fmt.Fprintln(os.Stderr, "nook _init is internal: it is started by nook run")
@@ -118,6 +120,7 @@ func execProcess(p *spec.Process, privileged bool) error {
 	if err := dropPrivileges(p, u, privileged); err != nil {
 		return err
 	}
+	trace.Mark("exec of the command")
 	err = syscall.Exec(path, p.Args, p.Env)
 	return execError(p.Args[0], err)
 }

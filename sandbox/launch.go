@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nook-dev/nook/internal/helperexe"
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/spec"
 )
 
@@ -69,9 +71,9 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		stdio.Stdin, stdio.Stdout, stdio.Stderr = nil, nil, nil
 	}
 	cmd := &osexec.Cmd{
-		Path:       "/proc/self/exe",
+		Path:       helperexe.Path(),
 		Args:       []string{"nook", "_init", c.ID},
-		Env:        env,
+		Env:        helperexe.Env(env),
 		Stdin:      stdio.Stdin,
 		Stdout:     stdio.Stdout,
 		Stderr:     stdio.Stderr,
@@ -82,6 +84,7 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		},
 	}
 	err = cmd.Start()
+	trace.Mark("init started")
 	specR.Close()
 	errW.Close()
 	if len(extra) > 2 {
@@ -112,6 +115,7 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		}
 	}
 	b, _ := io.ReadAll(errR)
+	trace.Mark("init exec'd the command")
 	if len(b) == 0 {
 		return &Process{Cmd: cmd, Pid: cmd.Process.Pid}, nil
 	}

@@ -88,7 +88,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	out=$home/bench
 	install -d -o "$user" -g "$(id -g "$user")" "$out"
 	go build -o "$out/benchrun" ./tests/cmd/benchrun
-	install -m 0755 bin/nook "$out/nook"
+	install -m 0755 bin/nook bin/nook-runtime "$out/"
 	rm -rf "$out/bench" && cp -r tests/bench "$out/bench" && chmod -R a+rX "$out/bench"
 	cd "$out"
 	runuser -u "$user" -- env -i HOME="$home" USER="$user" XDG_RUNTIME_DIR="/run/user/$uid" \

@@ -34,7 +34,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	# which only root (or nook unshare) can remove.
 	rm -rf -- "$home/e2e-stores"
 	go test -c -tags "$tags" -o "$dest/e2e.test" ./tests/e2e
-	install -m 0755 bin/nook "$dest/nook"
+	install -m 0755 bin/nook bin/nook-runtime "$dest/"
 	chmod 0755 "$dest/e2e.test"
 	log=$dest/e2e.log
 	cd "$dest"

@@ -19,7 +19,7 @@ func init() {
 		Usage:     "run a host command in some (default: all) namespaces of a running container",
 		ArgsUsage: "CONTAINER [COMMAND [ARG...]]",
 		Flags:     flags,
-		Action:    withSession(enterAction),
+		Action:    withRecords(enterAction),
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/exec"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/sandbox"
 )
 
@@ -31,7 +32,7 @@ func init() {
 			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "username or UID (format: <name|uid>[:<group|gid>])"},
 			&cli.BoolFlag{Name: "privileged", Usage: "give extended privileges to the command"},
 		},
-		Action: withSession(execAction),
+		Action: withRecords(execAction),
 	})
 }
 
@@ -40,6 +41,14 @@ func init() {
 func lookupRunning(s *session, ref string) (*container.Record, int, error) {
 	r, err := s.ctrs.Lookup(ref)
 	if err != nil {
+		return nil, 0, err
+	}
+	if st := s.ctrs.ReadState(r.ID); st.Status == container.StatusRunning && st.Pid > 0 && container.HolderAlive(st) {
+		return r, st.Pid, nil
+	}
+	// Not plainly running: the full check may clean up after a dead
+	// monitor, which needs the store.
+	if err := s.openStore(); err != nil {
 		return nil, 0, err
 	}
 	st := s.ctrs.CurrentState(r)
@@ -57,6 +66,7 @@ func execAction(c *cli.Context, s *session) error {
 	if err != nil {
 		return err
 	}
+	trace.Mark("container found")
 	env, err := environment(c.StringSlice("env"), c.StringSlice("env-file"))
 	if err != nil {
 		return err
@@ -136,7 +146,9 @@ func runExec(c *cli.Context, o exec.Options, interactive bool) error {
 			cmd.Process.Signal(sig)
 		}
 	}()
+	trace.Mark("exec started")
 	err = cmd.Wait()
+	trace.Mark("exec exited")
 	signal.Stop(sigs)
 	<-done
 	if code := exec.ExitCode(err, cmd); code != 0 {

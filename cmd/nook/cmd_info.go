@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nook-dev/nook/fuseoverlay"
+	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/userns"
 )
 
@@ -45,5 +46,10 @@ func infoAction(c *cli.Context, s *session) error {
 	fmt.Fprintf(w, " Server Version: %s\n Storage Driver: %s\n  Why: %s\n", version, s.store.Driver.Name, s.store.Driver.Reason)
 	fmt.Fprintf(w, " Security Options:\n  name=rootless\n  name=cgroupns\n Kernel Version: %s\n OSType: linux\n Architecture: %s\n", fuseoverlay.KernelRelease(), runtime.GOARCH)
 	fmt.Fprintf(w, " Docker Root Dir: %s\n Runtime Dir: %s\n Keeper PID: %d\n Host UID: %d\n", s.dataDir, s.id.RuntimeDir, keeper.PID, s.id.HostUID)
+	helper := helperexe.Path()
+	if helper == "/proc/self/exe" {
+		helper = "nook itself (" + helperexe.Name + " not found next to nook: runs and execs are slower; make install puts it there)"
+	}
+	fmt.Fprintf(w, " Runtime Helper: %s\n", helper)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/userns"
 )
 
@@ -15,7 +16,8 @@ import (
 type session struct {
 	id      userns.Identity
 	dataDir string
-	store   *image.Store
+	driver  string       // --storage-driver or $NOOK_STORAGE_DRIVER
+	store   *image.Store // nil until openStore
 	ctrs    *container.Manager
 }
 
@@ -43,6 +45,20 @@ func enterNamespace() (userns.Identity, error) {
 
 // openSession enters the namespace and opens the store.
 func openSession(c *cli.Context) (*session, error) {
+	s, err := openRecords(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.openStore(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// openRecords is a session without the store: container records only.
+// exec uses it (opening containers/storage costs more than the rest of
+// the command); s.openStore adds the store when needed.
+func openRecords(c *cli.Context) (*session, error) {
 	id, err := enterNamespace()
 	if err != nil {
 		return nil, err
@@ -54,18 +70,41 @@ func openSession(c *cli.Context) (*session, error) {
 	if driver == "" {
 		driver = os.Getenv("NOOK_STORAGE_DRIVER")
 	}
-	s := &session{id: id, dataDir: dataDir()}
-	s.store, err = image.Open(image.Options{DataDir: s.dataDir, RunDir: id.RuntimeDir, Driver: driver})
-	if err != nil {
-		return nil, err
-	}
-	s.ctrs = &container.Manager{Store: s.store, DataDir: s.dataDir, RunDir: id.RuntimeDir, Identity: id}
+	s := &session{id: id, dataDir: dataDir(), driver: driver}
+	s.ctrs = &container.Manager{DataDir: s.dataDir, RunDir: id.RuntimeDir, Identity: id}
 	return s, nil
+}
+
+// openStore opens the image and layer store, which most commands need.
+func (s *session) openStore() error {
+	if s.store != nil {
+		return nil
+	}
+	st, err := image.Open(image.Options{DataDir: s.dataDir, RunDir: s.id.RuntimeDir, Driver: s.driver})
+	if err != nil {
+		return err
+	}
+	trace.Mark("store open")
+	s.store, s.ctrs.Store = st, st
+	return nil
 }
 
 func (s *session) close() {
 	if s != nil && s.store != nil {
 		s.store.Close()
+		trace.Mark("store closed")
+	}
+}
+
+// withRecords wraps a command action that needs only container records.
+func withRecords(fn func(c *cli.Context, s *session) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		s, err := openRecords(c)
+		if err != nil {
+			return err
+		}
+		defer s.close()
+		return fn(c, s)
 	}
 }
 

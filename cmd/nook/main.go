@@ -5,12 +5,14 @@ import (
 	"os"
 
 	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/sandbox"
 )
 
 var version = "dev"
 
 func main() {
+	trace.Mark("main")
 	// Hidden roles run before the CLI parses anything (runc's init.go):
 	// they are processes of their own with their own protocol.
 	if image.ReexecInit() {

@@ -118,3 +118,18 @@ func TestViolations_Table(t *testing.T) {
 		})
 	}
 }
+
+func TestRuntimeStaysSmall(t *testing.T) {
+	cmd := osexec.Command(goTool(), "list", "-deps", "-tags", buildTags, "./cmd/nook-runtime")
+	cmd.Dir = moduleRoot(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps ./cmd/nook-runtime: %v", err)
+	}
+	if v := RuntimeViolations(strings.Fields(string(out))); len(v) > 0 {
+		t.Errorf("cmd/nook-runtime links packages it must not (it starts on every run and exec):\n%s", strings.Join(v, "\n"))
+	}
+	if v := RuntimeViolations([]string{"go.podman.io/storage"}); len(v) != 1 {
+		t.Errorf("RuntimeViolations misses go.podman.io/storage: %v", v)
+	}
+}

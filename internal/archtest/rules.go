@@ -13,20 +13,22 @@ const Module = "github.com/nook-dev/nook"
 // layer. Sub-packages (fuseoverlay/drivertest) share their parent's layer
 // and may import the parent.
 var layers = map[string]int{
-	"cmd/nook":    6,
-	"build":       5,
-	"container":   4,
-	"image":       3,
-	"fuseoverlay": 2,
-	"monitor":     2,
-	"userns":      1,
-	"sandbox":     1,
-	"slirp":       1,
-	"volume":      1,
-	"exec":        1,
-	"spec":        0,
-	"nsenter":     0,
-	"internal":    0,
+	"cmd/nook": 6,
+	// nook-runtime: init, exec and monitor processes; see runtimeForbidden.
+	"cmd/nook-runtime": 6,
+	"build":            5,
+	"container":        4,
+	"image":            3,
+	"fuseoverlay":      2,
+	"monitor":          2,
+	"userns":           1,
+	"sandbox":          1,
+	"slirp":            1,
+	"volume":           1,
+	"exec":             1,
+	"spec":             0,
+	"nsenter":          0,
+	"internal":         0,
 }
 
 // confined maps a third-party import path prefix to the nook packages
@@ -37,6 +39,29 @@ var confined = map[string][]string{
 	"go.podman.io/image":                         {"image", "fuseoverlay"},
 	"github.com/rootless-containers/rootlesskit": {"slirp"},
 	"github.com/moby/buildkit":                   {"build"},
+}
+
+// runtimeForbidden are what cmd/nook-runtime must never link, directly or
+// not: it starts on every run and exec and a monitor lives as long as its
+// container, so it stays free of storage, registries and the frontend.
+var runtimeForbidden = []string{
+	"go.podman.io/", "github.com/moby/buildkit", "github.com/urfave/cli",
+	Module + "/image", Module + "/container", Module + "/build", Module + "/fuseoverlay",
+}
+
+// RuntimeViolations lists the packages among deps (the dependencies of
+// cmd/nook-runtime) that it must not link.
+func RuntimeViolations(deps []string) []string {
+	var out []string
+	for _, d := range deps {
+		for _, f := range runtimeForbidden {
+			if strings.HasPrefix(d, f) {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // unchecked are nook packages outside the layering: end-to-end tests and
