@@ -9,9 +9,9 @@ import (
 
 	"go.podman.io/storage"
 
-	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/spec"
 )
 

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/monitor"
 	"github.com/nook-dev/nook/sandbox"
 	"github.com/nook-dev/nook/userns"
