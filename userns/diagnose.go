@@ -2,7 +2,9 @@ package userns
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -60,4 +62,51 @@ func Probes() []Probe {
 			Fix:     "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (or add an AppArmor profile allowing userns for nook)"})
 	}
 	return out
+}
+
+// keeperMapCheck: the running keeper's namespace keeps the id map it was
+// created with. A user who got a subordinate range after nook first ran
+// (the usual order when fixing /etc/subuid) still has the single-id map
+// until that keeper is replaced.
+func keeperMapCheck(env DoctorEnv) Check {
+	c := Check{Name: "user namespace (keeper)"}
+	rec, err := ReadKeeper(env.RuntimeDir)
+	if err != nil || !rec.Alive() {
+		c.Detail = "none running: the next nook command creates it"
+		return c
+	}
+	mapped, err := mappedIDs(fmt.Sprintf("/proc/%d/uid_map", rec.PID))
+	if err != nil {
+		c.Status, c.Detail = StatusWarn, err.Error()
+		return c
+	}
+	ranges, _ := ReadSubIDs(env.SubUIDFile, env.User, env.UID)
+	want := Size(ranges)
+	c.Detail = fmt.Sprintf("pid %d maps %d ids", rec.PID, mapped)
+	if len(ranges) > 0 && mapped < want {
+		c.Status = StatusFail
+		c.Detail = fmt.Sprintf("pid %d maps %d ids, but %s now grants %d: it was created before that range", rec.PID, mapped, env.SubUIDFile, want)
+		c.Fix = fmt.Sprintf("nook stop $(nook ps -q); kill %d   (the next nook command creates a namespace with the full range)", rec.PID)
+	}
+	return c
+}
+
+// mappedIDs sums the lengths of the ranges in a uid_map file.
+func mappedIDs(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 3 {
+			k, err := strconv.Atoi(f[2])
+			if err != nil {
+				return 0, fmt.Errorf("%s: %q", path, line)
+			}
+			n += k
+		}
+	}
+	return n, nil
 }
