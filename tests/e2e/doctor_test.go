@@ -6,6 +6,7 @@ import (
 	osexec "os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,16 @@ func TestDoctor_PassesHere(t *testing.T) {
 	}
 	if strings.Contains(out, "[FAIL]") {
 		t.Errorf("doctor reports a failure on the test machine:\n%s", out)
+	}
+	// nook info shows the same facts, and each of doctor's warnings.
+	info := nook(t, "info").Ok()
+	for _, want := range []string{"\n Rootless:\n", "\n  newuidmap: ", "\n  /dev/net/tun: usable\n"} {
+		if !strings.Contains(info.Stdout(), want) {
+			info.Fatalf("info lacks %q", want)
+		}
+	}
+	for _, m := range regexp.MustCompile(`\[WARN\] (.*?)  +`).FindAllStringSubmatch(out, -1) {
+		info.StderrContains("WARNING: " + m[1] + ": ")
 	}
 }
 
@@ -134,6 +145,7 @@ func TestDoctorEnv_TunDenied(t *testing.T) {
 		!strings.Contains(out, "fix: sudo chmod 0666 /dev/net/tun") || strings.Count(out, "[FAIL]") != 1 {
 		r.Fatalf("doctor does not report exactly the unusable /dev/net/tun with its fix")
 	}
+	s.Run("info").Ok().StderrContains("WARNING: /dev/net/tun: open /dev/net/tun: permission denied\n  fix: sudo chmod 0666 /dev/net/tun")
 	img := s.busybox(t)
 	s.Run("run", "--rm", img, "true").Exit(125).StderrContains("/dev/net/tun", "chmod 0666 /dev/net/tun")
 	s.Run("run", "--rm", "--network", "none", img, "echo", "ok").Ok().StdoutIs("ok")
