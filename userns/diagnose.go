@@ -110,3 +110,20 @@ func mappedIDs(path string) (int, error) {
 	}
 	return n, nil
 }
+
+// IDHint explains an error from writing files whose owner the user
+// namespace does not map (containers/storage says "potentially insufficient
+// UIDs or GIDs" and suggests a podman command): the exact usermod when the
+// user has no range, else a pointer to nook doctor. "" for other errors.
+func IDHint(err error) string {
+	if err == nil || !strings.Contains(err.Error(), "insufficient UIDs or GIDs") {
+		return ""
+	}
+	id := Current()
+	name := userName(id.HostUID)
+	if r, _ := ReadSubIDs("/etc/subuid", name, id.HostUID); len(r) == 0 {
+		return fmt.Sprintf("the image has files of other users, but you have no subordinate ids, so only your own uid is mapped: %s, then stop nook's namespace: kill $(cut -d' ' -f1 %s/%s)",
+			SubIDFix(name, FreeSubIDStart("/etc/subuid", "/etc/subgid")), id.RuntimeDir, KeeperFile)
+	}
+	return "nook's user namespace maps fewer ids than the image uses: run `nook doctor`, it prints the fix"
+}

@@ -117,6 +117,9 @@ func TestDoctorEnv_NoSubIDs(t *testing.T) {
 	// Without a range nook still starts (only the caller's id is mapped),
 	// and warns once with the same fix.
 	s.Run("unshare", "cat", "/proc/self/uid_map").Ok().StdoutMatches(`^\s*0\s+`+u.Uid+`\s+1\n$`).StderrContains("WARNING: no subordinate id range", fix)
+	// An image with files of other users cannot be unpacked: the error
+	// says how to get a range.
+	s.Run("import", busyboxTar(t), "e2e/nosub:latest").Fails().StderrContains("Hint: the image has files of other users", fix)
 	after := s.Run("doctor").Exit(1).Stdout()
 	if !strings.Contains(after, "[ OK ] user namespace (keeper)") || !strings.Contains(after, "maps 1 ids") {
 		t.Errorf("doctor does not describe the running single-id namespace:\n%s", after)
