@@ -140,6 +140,11 @@ volume_demo() {
 	run ls -l "$mp"
 	[ -e "$mp/made-in-the-container" ] || die "the file written in the container is not in $mp"
 	echo "OK: the file is on the host under the volume's _data"
+	run "$NOOK" commit hello-vol hello-snapshot
+	printf '$ nook run --rm hello-snapshot ls /test   # volumes are not committed\n'
+	[ -z "$("$NOOK" run --rm hello-snapshot ls -A /test)" ] || die "the committed image carries the volume's file"
+	"$NOOK" rmi hello-snapshot >/dev/null
+	echo "OK: the committed image has an empty /test"
 }
 
 as_user() {
@@ -147,8 +152,8 @@ as_user() {
 	prepare
 	tour
 	say "cleaning up"
-	run "$NOOK" rm -f hello hello-vol
-	run "$NOOK" volume rm "$vol"
+	run "$NOOK" rm -f -v hello hello-vol
+	if "$NOOK" volume inspect "$vol" >/dev/null 2>&1; then die "rm -v left the anonymous volume $vol"; fi
 	vol=
 	say "demo done in $(since "$t0") s"
 }
