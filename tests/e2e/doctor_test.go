@@ -32,8 +32,14 @@ func TestDoctor_PassesHere(t *testing.T) {
 			info.Fatalf("info lacks %q", want)
 		}
 	}
-	for _, m := range regexp.MustCompile(`\[WARN\] (.*?)  +`).FindAllStringSubmatch(out, -1) {
-		info.StderrContains("WARNING: " + m[1] + ": ")
+	warnings := regexp.MustCompile(`(?m)^WARNING: (.*?): `).FindAllStringSubmatch(info.Stderr(), -1)
+	if len(warnings) != strings.Count(out, "[WARN] ") {
+		info.Fatalf("info has %d warnings, doctor %d:\n%s", len(warnings), strings.Count(out, "[WARN] "), out)
+	}
+	for _, m := range warnings {
+		if !strings.Contains(out, "[WARN] "+m[1]+" ") {
+			info.Fatalf("info warns about %q, doctor does not:\n%s", m[1], out)
+		}
 	}
 }
 
