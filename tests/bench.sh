@@ -90,6 +90,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	go build -o "$out/benchrun" ./tests/cmd/benchrun
 	install -m 0755 bin/nook bin/nook-runtime "$out/"
 	rm -rf "$out/bench" && cp -r tests/bench "$out/bench" && chmod -R a+rX "$out/bench"
+	rm -rf "$out/examples" && cp -r examples "$out/examples" && chmod -R a+rX "$out/examples"
 	cd "$out"
 	runuser -u "$user" -- env -i HOME="$home" USER="$user" XDG_RUNTIME_DIR="/run/user/$uid" \
 		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin N="$N" BENCH_DIR="$PWD/bench" \

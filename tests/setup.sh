@@ -5,6 +5,8 @@
 # those missing), creates the unprivileged user $NOOK_TEST_USER (nooktest) with
 # /etc/subuid and /etc/subgid ranges, opens /dev/fuse and /dev/net/tun, creates
 # /run/user/UID and builds the fixtures as that user under its home.
+# Also creates $NOOK_NOSUB_USER (nooknosub): a user WITHOUT subordinate ids,
+# as whom tests/e2e-run.sh runs the doctor tests for that broken set-up.
 # Idempotent: a second run only checks and returns.
 #
 # As any other user: installs nothing. It checks the prerequisites for running
@@ -88,6 +90,34 @@ create_user() {
 	done
 }
 
+# create_nosub_user: a second test user with no /etc/subuid or /etc/subgid
+# line (nook doctor must report it with the fix) and its runtime dir.
+create_nosub_user() {
+	local u=${NOOK_NOSUB_USER:-nooknosub} f
+	id -u "$u" >/dev/null 2>&1 || { log "creating user $u (no subordinate ids)"; useradd --create-home --shell /bin/bash "$u"; }
+	for f in /etc/subuid /etc/subgid; do
+		if grep -q "^$u:\|^$(id -u "$u"):" "$f"; then
+			log "removing $u's line from $f (it must have none)"
+			sed -i "/^$u:/d; /^$(id -u "$u"):/d" "$f"
+		fi
+	done
+	install -d -m 0700 -o "$u" -g "$(id -g "$u")" "/run/user/$(id -u "$u")"
+}
+
+# build_debian_fixture DIR USER: the Debian bookworm + Flask rootfs tar for
+# the flagship example (tests/fixtures/debian-base.sh, ~20 s, cached by
+# recipe). It needs deb.debian.org: on failure only warn, as the tests that
+# need it fail with a clear message in strict mode.
+build_debian_fixture() {
+	local dir=$1 owner=$2
+	install -m 0755 "$here/fixtures/debian-base.sh" "$dir/.debian-base.sh"
+	if ! (cd "$dir" && runuser -u "$owner" -- env NOOK_BASE_NO_IMPORT=1 HOME="$(getent passwd "$owner" | cut -d: -f6)" \
+		bash "$dir/.debian-base.sh" "$dir/debian-flask-bookworm.tar"); then
+		log "warning: could not build $dir/debian-flask-bookworm.tar (the flagship example's tests will fail)"
+	fi
+	rm -f "$dir/.debian-base.sh"
+}
+
 prepare_devices() {
 	local uid d
 	for d in /dev/fuse /dev/net/tun; do
@@ -100,11 +130,13 @@ prepare_devices() {
 as_root() {
 	install_packages
 	create_user
+	create_nosub_user
 	prepare_devices
 	local home fx
 	home=$(getent passwd "$user" | cut -d: -f6)
 	fx=${NOOK_FIXTURES:-$home/fixtures}
 	build_fixtures "$fx" "$user"
+	build_debian_fixture "$fx" "$user"
 	log "ready: user $user (uid $(id -u "$user")), fixtures in $fx"
 }
 

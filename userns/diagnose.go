@@ -2,7 +2,9 @@ package userns
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -60,4 +62,68 @@ func Probes() []Probe {
 			Fix:     "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0 (or add an AppArmor profile allowing userns for nook)"})
 	}
 	return out
+}
+
+// keeperMapCheck: the running keeper's namespace keeps the id map it was
+// created with. A user who got a subordinate range after nook first ran
+// (the usual order when fixing /etc/subuid) still has the single-id map
+// until that keeper is replaced.
+func keeperMapCheck(env DoctorEnv) Check {
+	c := Check{Name: "user namespace (keeper)"}
+	rec, err := ReadKeeper(env.RuntimeDir)
+	if err != nil || !rec.Alive() {
+		c.Detail = "none running: the next nook command creates it"
+		return c
+	}
+	mapped, err := mappedIDs(fmt.Sprintf("/proc/%d/uid_map", rec.PID))
+	if err != nil {
+		c.Status, c.Detail = StatusWarn, err.Error()
+		return c
+	}
+	ranges, _ := ReadSubIDs(env.SubUIDFile, env.User, env.UID)
+	want := Size(ranges)
+	c.Detail = fmt.Sprintf("pid %d maps %d ids", rec.PID, mapped)
+	if len(ranges) > 0 && mapped < want {
+		c.Status = StatusFail
+		c.Detail = fmt.Sprintf("pid %d maps %d ids, but %s now grants %d: it was created before that range", rec.PID, mapped, env.SubUIDFile, want)
+		c.Fix = fmt.Sprintf("nook stop $(nook ps -q); kill %d   (the next nook command creates a namespace with the full range)", rec.PID)
+	}
+	return c
+}
+
+// mappedIDs sums the lengths of the ranges in a uid_map file.
+func mappedIDs(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 3 {
+			k, err := strconv.Atoi(f[2])
+			if err != nil {
+				return 0, fmt.Errorf("%s: %q", path, line)
+			}
+			n += k
+		}
+	}
+	return n, nil
+}
+
+// IDHint explains an error from writing files whose owner the user
+// namespace does not map (containers/storage says "potentially insufficient
+// UIDs or GIDs" and suggests a podman command): the exact usermod when the
+// user has no range, else a pointer to nook doctor. "" for other errors.
+func IDHint(err error) string {
+	if err == nil || !strings.Contains(err.Error(), "insufficient UIDs or GIDs") {
+		return ""
+	}
+	id := Current()
+	name := userName(id.HostUID)
+	if r, _ := ReadSubIDs("/etc/subuid", name, id.HostUID); len(r) == 0 {
+		return fmt.Sprintf("the image has files of other users, but you have no subordinate ids, so only your own uid is mapped: %s, then stop nook's namespace: kill $(cut -d' ' -f1 %s/%s)",
+			SubIDFix(name, FreeSubIDStart("/etc/subuid", "/etc/subgid")), id.RuntimeDir, KeeperFile)
+	}
+	return "nook's user namespace maps fewer ids than the image uses: run `nook doctor`, it prints the fix"
 }

@@ -54,8 +54,10 @@ type DoctorEnv struct {
 func Doctor(env DoctorEnv) []Check {
 	var out []Check
 	out = append(out, idmapTool("newuidmap"), idmapTool("newgidmap"))
-	out = append(out, subIDCheck(env.SubUIDFile, "subuid", env.User, env.UID))
-	out = append(out, subIDCheck(env.SubGIDFile, "subgid", env.User, env.GID))
+	free := FreeSubIDStart(env.SubUIDFile, env.SubGIDFile)
+	out = append(out, subIDCheck(env.SubUIDFile, "subuid", env.User, env.UID, free))
+	out = append(out, subIDCheck(env.SubGIDFile, "subgid", env.User, env.UID, free))
+	out = append(out, keeperMapCheck(env))
 	for _, p := range Probes() {
 		c := Check{Name: p.Name, Detail: "enabled"}
 		if !p.OK {
@@ -88,6 +90,15 @@ func idmapTool(name string) Check {
 	if err != nil {
 		c.Status, c.Detail = StatusFail, name+" not found in $PATH"
 		c.Fix = "sudo apt-get install uidmap"
+		// Installed but outside $PATH (e.g. a PATH without /usr/bin):
+		// nook looks it up in $PATH, so the fix is the PATH.
+		for _, dir := range []string{"/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"} {
+			if st, err := os.Stat(filepath.Join(dir, name)); err == nil && st.Mode().IsRegular() {
+				c.Detail = fmt.Sprintf("%s not found in $PATH (%s), but %s exists", name, os.Getenv("PATH"), filepath.Join(dir, name))
+				c.Fix = fmt.Sprintf("export PATH=\"$PATH:%s\"   (add it to ~/.profile to keep it)", dir)
+				break
+			}
+		}
 		return c
 	}
 	st, err := os.Stat(p)
@@ -139,17 +150,38 @@ func readSubIDLines(path string) []subIDLine {
 	return out
 }
 
-func subIDCheck(path, kind, user string, id int) Check {
+// FreeSubIDStart is the first id above every range in the given files
+// (at least 100000, useradd's default): a range of 65536 from there
+// overlaps no other user's in either file, so one usermod fixes both.
+func FreeSubIDStart(files ...string) int {
+	next := 100000
+	for _, f := range files {
+		for _, l := range readSubIDLines(f) {
+			next = max(next, l.start+l.count)
+		}
+	}
+	return next
+}
+
+// SubIDFix is the command that gives user a fresh range of 65536
+// subordinate uids and gids starting at start.
+func SubIDFix(user string, start int) string {
+	return fmt.Sprintf("sudo usermod --add-subuids %d-%d --add-subgids %d-%d %s", start, start+65535, start, start+65535, user)
+}
+
+// subIDCheck checks user's ranges in path (/etc/subuid or /etc/subgid;
+// entries name the user or its uid, in both files). next is the start of
+// a free range for the fix.
+func subIDCheck(path, kind, user string, id, next int) Check {
 	c := Check{Name: "/etc/" + kind}
 	lines := readSubIDLines(path)
-	mine, others, next := []subIDLine{}, []subIDLine{}, 100000
+	mine, others := []subIDLine{}, []subIDLine{}
 	for _, l := range lines {
 		if l.owner == user || l.owner == strconv.Itoa(id) {
 			mine = append(mine, l)
 		} else {
 			others = append(others, l)
 		}
-		next = max(next, l.start+l.count)
 	}
 	flag := "--add-subuids"
 	if kind == "subgid" {
@@ -163,6 +195,11 @@ func subIDCheck(path, kind, user string, id int) Check {
 		c.Status = StatusFail
 		c.Detail = fmt.Sprintf("%s has %d subordinate ids in %s (need 65536 for most images)", user, total, path)
 		c.Fix = fmt.Sprintf("sudo usermod %s %d-%d %s", flag, next, next+65535, user)
+		if total == 0 {
+			// Both files usually lack the line: one command for both,
+			// then a new namespace (the running one maps only your uid).
+			c.Fix = SubIDFix(user, next)
+		}
 		return c
 	}
 	for _, m := range mine {

@@ -37,14 +37,13 @@ func runIDMap(tool string, args []string, name, file string) error {
 	path, err := osexec.LookPath(tool)
 	if err != nil {
 		return errdefs.WithHint(fmt.Errorf("%s not found: %w", tool, err),
-			"install the uidmap package: apt-get install uidmap")
+			"install the uidmap package (sudo apt-get install uidmap), or add its directory to $PATH; `nook doctor` says which")
 	}
 	out, err := osexec.Command(path, args...).CombinedOutput()
 	if err != nil {
 		return errdefs.WithHint(
 			fmt.Errorf("%s %s: %w: %s", tool, strings.Join(args, " "), err, strings.TrimSpace(string(out))),
-			fmt.Sprintf("check that %s is setuid root (or has file capabilities) and that %s has a line like %q (as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s)",
-				path, file, name+":100000:65536", name))
+			fmt.Sprintf("check that %s is setuid root (or has file capabilities) and that %s has your range; `nook doctor` prints the exact fix", path, file))
 	}
 	return nil
 }
@@ -70,9 +69,11 @@ func warnSingleID(id Identity, name string) {
 	if _, err := os.Stat(marker); err == nil {
 		return
 	}
+	// The suggested range is above every other user's, never an overlap.
+	fix := SubIDFix(name, FreeSubIDStart("/etc/subuid", "/etc/subgid"))
 	fmt.Fprintf(os.Stderr, "WARNING: no subordinate id range for %q in /etc/subuid or /etc/subgid: "+
 		"only your own uid is mapped, so images whose files belong to other users may fail.\n"+
-		"  To add a range (as root): usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s\n"+
-		"  then stop the old namespace: kill $(cut -d' ' -f1 %s/keeper)\n", name, name, id.RuntimeDir)
+		"  To add a range: %s\n"+
+		"  then stop the old namespace: kill $(cut -d' ' -f1 %s/keeper)   (`nook doctor` checks all of it)\n", name, fix, id.RuntimeDir)
 	os.WriteFile(marker, nil, 0o600)
 }

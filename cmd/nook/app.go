@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/userns"
 )
 
 // commands is filled by the files defining each command.
@@ -103,7 +104,11 @@ func report(w io.Writer, err error) int {
 
 func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "Error: %s\n", err)
-	if h := errdefs.Hint(err); h != "" {
+	h := errdefs.Hint(err)
+	if h == "" {
+		h = userns.IDHint(err)
+	}
+	if h != "" {
 		fmt.Fprintf(w, "Hint: %s\n", h)
 	}
 }

@@ -117,6 +117,34 @@ func doctorOverlayRole() {
 	os.Exit(0)
 }
 
+// printRootlessInfo is nook info's part of the doctor: every check, the
+// overlay one taken from the store's driver choice instead of a probe
+// (info's Storage Driver line shows it), and, like Docker's info, a
+// WARNING on stderr for each problem with its fix.
+func printRootlessInfo(w, ew io.Writer, id userns.Identity, data, driver, reason string) {
+	env, err := doctorEnv(id)
+	if err != nil {
+		return
+	}
+	env.StorageDir = data
+	env.OverlayProbe = func() error {
+		if driver != fuseoverlay.Overlay {
+			return errors.New(reason)
+		}
+		return nil
+	}
+	checks := userns.Doctor(env)
+	fmt.Fprintln(w, " Rootless:")
+	for _, c := range checks {
+		fmt.Fprintf(w, "  %s: %s\n", c.Name, c.Detail)
+	}
+	for _, c := range checks {
+		if c.Status != userns.StatusOK {
+			fmt.Fprintf(ew, "WARNING: %s: %s\n  fix: %s\n", c.Name, c.Detail, c.Fix)
+		}
+	}
+}
+
 func printChecks(w io.Writer, checks []userns.Check) {
 	var fails, warns int
 	for _, c := range checks {
