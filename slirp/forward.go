@@ -37,6 +37,26 @@ type Forwarder struct {
 	ports  []PortMapping
 	ids    []int
 	state  string
+	// ownState: state is a temporary directory of ours, removed on Close.
+	ownState bool
+}
+
+// maxSocketPath is what fits in sockaddr_un.sun_path (108 bytes with the
+// terminating NUL).
+const maxSocketPath = 107
+
+// stateDir returns where the port driver keeps its socket: dir, or a
+// private temporary directory when dir is so long (a long runtime dir plus
+// a 64-hex container ID) that the socket's path would not fit.
+func stateDir(dir string) (string, bool, error) {
+	if dir != "" && len(filepath.Join(dir, ".bp-ready.pipe")) <= maxSocketPath {
+		return dir, false, nil
+	}
+	tmp, err := os.MkdirTemp("", "nook-port-")
+	if err != nil {
+		return "", false, fmt.Errorf("port driver: create a short state directory: %w", err)
+	}
+	return tmp, true, nil
 }
 
 // Publish starts forwarding ports (from ParsePublish) to the network
@@ -51,7 +71,12 @@ func Publish(ctx context.Context, pid int, ports []PortMapping, opts PublishOpti
 	if err != nil {
 		return nil, err
 	}
-	f := &Forwarder{ns: ns, quit: make(chan struct{}), state: opts.StateDir}
+	state, own, err := stateDir(opts.StateDir)
+	if err != nil {
+		ns.Close()
+		return nil, err
+	}
+	f := &Forwarder{ns: ns, quit: make(chan struct{}), state: state, ownState: own}
 	if err := f.start(ctx, log); err != nil {
 		f.Close()
 		return nil, err
@@ -139,7 +164,9 @@ func (f *Forwarder) Close() error {
 		f.child.close()
 	}
 	f.ns.Close()
-	if f.state != "" {
+	if f.ownState {
+		os.RemoveAll(f.state)
+	} else if f.state != "" {
 		os.Remove(filepath.Join(f.state, ".bp.sock"))
 		os.Remove(filepath.Join(f.state, ".bp-ready.pipe"))
 	}

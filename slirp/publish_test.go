@@ -2,6 +2,8 @@ package slirp
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -92,5 +94,21 @@ func TestFormatPort(t *testing.T) {
 	}
 	if got := (PortMapping{HostIP: "::1", ContainerPort: 80, Protocol: "udp"}).String(); got != "[::1]::80/udp" {
 		t.Errorf("String() = %q", got)
+	}
+}
+
+func TestStateDirKeepsSocketPathsShort(t *testing.T) {
+	short := t.TempDir()
+	if dir, own, err := stateDir(short); err != nil || own || dir != short {
+		t.Fatalf("stateDir(%q) = %q, %v, %v; want the directory itself", short, dir, own, err)
+	}
+	long := "/run/user/1234567/nook/containers/" + strings.Repeat("a", 64)
+	dir, own, err := stateDir(long)
+	if err != nil || !own {
+		t.Fatalf("stateDir(long) = %q, %v, %v; want a temporary directory", dir, own, err)
+	}
+	defer os.RemoveAll(dir)
+	if n := len(filepath.Join(dir, ".bp-ready.pipe")); n > maxSocketPath {
+		t.Fatalf("socket path still %d bytes long", n)
 	}
 }
