@@ -40,6 +40,8 @@ type monitor struct {
 	mu    sync.Mutex
 	// waitOutput blocks until the process's output is fully logged.
 	waitOutput func()
+	// health probes the container while it runs (health.go).
+	health healthState
 }
 
 // Main is the entry point of `nook _monitor`. It never returns.
@@ -110,6 +112,7 @@ func (m *monitor) start() error {
 	m.proc = proc
 	m.state.Status, m.state.Pid, m.state.StartedAt = "running", proc.Pid, time.Now().UTC()
 	m.state.Error = ""
+	m.startHealth()
 	m.writeState()
 	m.waitOutput = wait
 	return nil
