@@ -36,7 +36,7 @@ func (m *Manager) RunHealthcheck(r *Record) (HealthLog, error) {
 	// asked: allow for that one, ours, and some slack.
 	deadline := asked.Add(2*hc.Timeout + 5*time.Second)
 	for time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond) // a probe takes ~10 ms
 		st = m.ReadState(r.ID)
 		if st.Health != nil {
 			for _, l := range st.Health.Log {

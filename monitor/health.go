@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -92,6 +93,9 @@ func (m *monitor) healthLoop(ctx context.Context, done chan struct{}, pid int, s
 		recordHealth(m.state.Health, hc, started, res)
 		m.mu.Unlock()
 		m.writeState()
+		// A probe allocates (exec, pipes, JSON) far more than the monitor
+		// keeps; hand it back rather than let the resident monitor grow.
+		debug.FreeOSMemory()
 	}
 }
 
