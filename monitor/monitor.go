@@ -38,10 +38,10 @@ type monitor struct {
 	net   Closer
 	proc  *sandbox.Process
 	mu    sync.Mutex
-	// waitOutput blocks until the process's output is fully logged.
-	waitOutput func()
 	// health probes the container while it runs (health.go).
 	health healthState
+	// waitOutput blocks until the process's output is fully logged.
+	waitOutput func()
 }
 
 // Main is the entry point of `nook _monitor`. It never returns.
