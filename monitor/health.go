@@ -46,6 +46,9 @@ func (m *monitor) startHealth() {
 		signal.Notify(m.health.now, HealthSignal)
 	}
 	if m.state.Health == nil {
+		m.state.Health = m.cfg.Health
+	}
+	if m.state.Health == nil {
 		m.state.Health = &spec.Health{}
 	}
 	m.state.Health.Status, m.state.Health.FailingStreak = HealthStarting, 0

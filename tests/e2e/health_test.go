@@ -85,6 +85,12 @@ func TestHealth_UnhealthyAfterRetriesThenHealthy(t *testing.T) {
 	if h := inspectHealth(t, name); h == nil || h.Status != "unhealthy" {
 		t.Fatalf("after stop: %+v, want unhealthy", h)
 	}
+	// Started again: starting anew, with the log kept (Docker's restart).
+	nook(t, "start", name).Ok()
+	if h := inspectHealth(t, name); h == nil || h.Status != "starting" || len(h.Log) != 5 || h.FailingStreak != 0 {
+		t.Fatalf("after start: %+v, want starting with the 5 old log entries", h)
+	}
+	waitHealth(t, name, "healthy", 10*time.Second)
 }
 
 func TestHealth_RunCommandProbesNow(t *testing.T) {
