@@ -46,6 +46,9 @@ type CreateOptions struct {
 	Mounts []spec.Mount
 	// VolumesFrom are --volumes-from container references.
 	VolumesFrom []string
+	// Healthcheck is set by the --health-* flags (Test ["NONE"] for
+	// --no-healthcheck); it is merged over the image's HEALTHCHECK.
+	Healthcheck *image.HealthConfig
 }
 
 // Create makes a container: its record, its rw layer and its /etc files.
@@ -153,6 +156,7 @@ func mergeConfig(c image.ContainerConfig, o CreateOptions) image.ContainerConfig
 	if o.StopSignal != "" {
 		c.StopSignal = o.StopSignal
 	}
+	c.Healthcheck = mergeHealthcheck(c.Healthcheck, o.Healthcheck)
 	if len(o.Labels) > 0 {
 		labels := map[string]string{}
 		for k, v := range c.Labels {

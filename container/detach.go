@@ -37,6 +37,7 @@ func (m *Manager) StartDetached(r *Record) error {
 		Spec: r.Spec, Dir: m.Dir(r.ID), Tty: r.Tty, Network: r.Network,
 		Restart: r.HostConfig.RestartPolicy.Name, MaxRetries: r.HostConfig.RestartPolicy.MaximumRetryCount,
 		Env: m.InitEnv(), Cleanup: []string{"/proc/self/exe", "_cleanup", r.ID},
+		Healthcheck: ProbeConfig(r), Health: m.ReadState(r.ID).Health,
 	}
 	if exe, err := os.Executable(); err == nil {
 		cfg.Cleanup[0] = exe

@@ -26,6 +26,9 @@ type Config struct {
 	Cleanup []string `json:"cleanup"`
 	// Healthcheck, when set, is probed by the monitor itself.
 	Healthcheck *spec.Healthcheck `json:"healthcheck,omitempty"`
+	// Health is the container's last recorded health: its log survives a
+	// stop and start, as in Docker.
+	Health *spec.Health `json:"health,omitempty"`
 }
 
 // Files in the container directory shared with the container package.

@@ -12,6 +12,7 @@ func (m *monitor) loop() {
 	backoff := 100 * time.Millisecond
 	for {
 		m.proc.Cmd.Wait()
+		m.stopHealth()
 		if m.waitOutput != nil {
 			m.waitOutput()
 		}

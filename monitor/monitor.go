@@ -38,6 +38,8 @@ type monitor struct {
 	net   Closer
 	proc  *sandbox.Process
 	mu    sync.Mutex
+	// health probes the container while it runs (health.go).
+	health healthState
 	// waitOutput blocks until the process's output is fully logged.
 	waitOutput func()
 }
@@ -110,6 +112,7 @@ func (m *monitor) start() error {
 	m.proc = proc
 	m.state.Status, m.state.Pid, m.state.StartedAt = "running", proc.Pid, time.Now().UTC()
 	m.state.Error = ""
+	m.startHealth()
 	m.writeState()
 	m.waitOutput = wait
 	return nil

@@ -15,11 +15,14 @@ type Network struct {
 	StateDir string `json:"stateDir,omitempty"`
 }
 
-// Healthcheck is a container's health probe (from the image or flags).
+// Healthcheck is a container's health probe (from the image or flags),
+// with Docker's defaults applied. Test is ["CMD", argv...]: a CMD-SHELL
+// test is already wrapped in the container's shell.
 type Healthcheck struct {
-	Test        []string      `json:"test"`
-	Interval    time.Duration `json:"interval"`
-	Timeout     time.Duration `json:"timeout"`
-	StartPeriod time.Duration `json:"startPeriod"`
-	Retries     int           `json:"retries"`
+	Test          []string      `json:"test"`
+	Interval      time.Duration `json:"interval"`
+	Timeout       time.Duration `json:"timeout"`
+	StartPeriod   time.Duration `json:"startPeriod"`
+	StartInterval time.Duration `json:"startInterval,omitempty"`
+	Retries       int           `json:"retries"`
 }

@@ -48,6 +48,9 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 		return o, err
 	}
 	o.VolumesFrom = c.StringSlice("volumes-from")
+	if o.Healthcheck, err = healthFlags(c); err != nil {
+		return o, err
+	}
 	if o.HostConfig, err = hostConfig(c); err != nil {
 		return o, err
 	}

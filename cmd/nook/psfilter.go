@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/internal/errdefs"
 )
 
@@ -19,6 +20,10 @@ func parsePsFilters(args []string) (psFilters, error) {
 		}
 		switch k {
 		case "id", "name", "status", "label", "exited", "ancestor", "network":
+		case "health":
+			if !validHealthFilter(v) {
+				return nil, errdefs.Invalid("Unrecognised filter value for health: %s", v)
+			}
 		default:
 			return nil, errdefs.Invalid("invalid filter '%s'", k)
 		}
@@ -63,6 +68,8 @@ func (f psFilters) matchOne(k, v string, r psRow) bool {
 		return r.rec.Image == v || strings.HasPrefix(r.rec.ImageID, strings.TrimPrefix(v, "sha256:")) || r.Image == v
 	case "network":
 		return r.rec.Network.Mode == v
+	case "health":
+		return container.HealthStatus(r.st) == v
 	}
 	return false
 }

@@ -23,6 +23,14 @@ func createFlags() []cli.Flag {
 		// Lifecycle
 		&cli.BoolFlag{Name: "rm", Usage: "automatically remove the container when it exits", Category: "Lifecycle"},
 		&cli.StringFlag{Name: "restart", Value: "no", Usage: "restart policy: no, on-failure[:N], always, unless-stopped", Category: "Lifecycle"},
+		// Health
+		&cli.StringFlag{Name: "health-cmd", Usage: "command to run to check health", Category: "Health"},
+		&cli.DurationFlag{Name: "health-interval", Usage: "time between running the check (ms|s|m|h)", Category: "Health"},
+		&cli.IntFlag{Name: "health-retries", Usage: "consecutive failures needed to report unhealthy", Category: "Health"},
+		&cli.DurationFlag{Name: "health-timeout", Usage: "maximum time to allow one check to run (ms|s|m|h)", Category: "Health"},
+		&cli.DurationFlag{Name: "health-start-period", Usage: "start period for the container to initialize before starting health-retries countdown (ms|s|m|h)", Category: "Health"},
+		&cli.DurationFlag{Name: "health-start-interval", Usage: "time between running the check during the start period (ms|s|m|h)", Category: "Health"},
+		&cli.BoolFlag{Name: "no-healthcheck", Usage: "disable any container-specified HEALTHCHECK", Category: "Health"},
 		// Network
 		&cli.StringFlag{Name: "network", Aliases: []string{"net"}, Usage: "network: slirp4netns (default), pasta, none, host, container:NAME", Category: "Network"},
 		&cli.StringSliceFlag{Name: "publish", Aliases: []string{"p"}, Usage: "publish a container's port(s) to the host", Category: "Network"},
