@@ -66,6 +66,7 @@ func (m *Manager) Lookup(ref string) (*Record, error) {
 	var match []string
 	for _, e := range entries {
 		switch id := e.Name(); {
+		case strings.HasPrefix(id, "."): // being removed
 		case id == ref:
 			return m.Load(id)
 		case strings.HasPrefix(id, ref):
@@ -74,6 +75,9 @@ func (m *Manager) Lookup(ref string) (*Record, error) {
 	}
 	if validName.MatchString(ref) {
 		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
 			var n struct {
 				Name string `json:"name"`
 			}
@@ -102,6 +106,9 @@ func (m *Manager) List() ([]*Record, error) {
 	}
 	var out []*Record
 	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue // being removed
+		}
 		if r, err := m.Load(e.Name()); err == nil {
 			out = append(out, r)
 		}

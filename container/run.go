@@ -117,7 +117,14 @@ func (m *Manager) delete(r *Record) error {
 		return fmt.Errorf("remove container layer %s: %w", r.ID[:12], err)
 	}
 	os.RemoveAll(filepath.Join(m.RunDir, "containers", r.ID))
-	if err := os.RemoveAll(m.Dir(r.ID)); err != nil {
+	// Rename first: the monitor or its cleanup may still write the state or
+	// take the lock; after the rename their paths no longer resolve, so
+	// nothing new appears in the directory while it is being removed.
+	grave := filepath.Join(m.DataDir, "containers", ".removing-"+r.ID)
+	if err := os.Rename(m.Dir(r.ID), grave); err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("remove container %s: %w", r.ID[:12], err)
+	}
+	if err := os.RemoveAll(grave); err != nil {
 		return err
 	}
 	if r.HostConfig.AutoRemove || r.removeVolumes {
