@@ -16,6 +16,8 @@ type Summary struct {
 	ID      string
 	Names   []string
 	Digest  string
+	// RepoDigests are the full REPO@DIGEST names it was pulled or pushed as.
+	RepoDigests []string
 	Created time.Time
 	Size    int64
 }
@@ -34,7 +36,8 @@ func (s *Store) List() ([]Summary, error) {
 		if cfg, err := s.Config(&img); err == nil && cfg.Created != nil {
 			created = *cfg.Created
 		}
-		out = append(out, Summary{ID: img.ID, Names: img.Names, Digest: img.Digest.String(), Created: created, Size: size})
+		out = append(out, Summary{ID: img.ID, Names: img.Names, Digest: img.Digest.String(),
+			RepoDigests: s.RepoDigests(&img), Created: created, Size: size})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
 	return out, nil
