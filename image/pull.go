@@ -195,9 +195,11 @@ func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, 
 	o := &copy.Options{SourceCtx: sys, DestinationCtx: sys, ReportResolvedReference: &resolved,
 		OptimizeDestinationImageAlreadyExists: true}
 	rep.apply(o)
+	before := s.layerIDs()
 	_, err = copy.Image(ctx, pc, dest, src, o)
 	rep.close()
 	if err != nil {
+		s.removeNewLayers(before)
 		return "", err
 	}
 	if resolved == nil {

@@ -49,6 +49,12 @@ func startRegistry(t testing.TB, opts RegistryOptions) *LocalRegistry {
 	r.Addr = freeLoopbackAddr(t)
 	cfg := fmt.Sprintf("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n",
 		filepath.Join(r.Dir, "data"), r.Addr)
+	if opts.TLS {
+		cert, key := selfSignedCert(t, r.Dir)
+		cfg += fmt.Sprintf("  tls:\n    certificate: %s\n    key: %s\n", cert, key)
+		r.CertDir = filepath.Join(r.Dir, "certs")
+		copyFile(t, cert, filepath.Join(r.CertDir, "ca.crt"))
+	}
 	if opts.Auth {
 		r.User, r.Password = "e2e", uniqueName(t, "pw")
 		out, err := osexec.Command("htpasswd", "-Bbn", r.User, r.Password).Output()
@@ -60,12 +66,6 @@ func startRegistry(t testing.TB, opts RegistryOptions) *LocalRegistry {
 			t.Fatal(err)
 		}
 		cfg += fmt.Sprintf("auth:\n  htpasswd:\n    realm: e2e\n    path: %s\n", htp)
-	}
-	if opts.TLS {
-		cert, key := selfSignedCert(t, r.Dir)
-		cfg += fmt.Sprintf("  tls:\n    certificate: %s\n    key: %s\n", cert, key)
-		r.CertDir = filepath.Join(r.Dir, "certs")
-		copyFile(t, cert, filepath.Join(r.CertDir, "ca.crt"))
 	}
 	conf := filepath.Join(r.Dir, "config.yml")
 	if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
