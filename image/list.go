@@ -13,13 +13,13 @@ import (
 
 // Summary is one image for `nook images`.
 type Summary struct {
-	ID      string
-	Names   []string
-	Digest  string
+	ID     string
+	Names  []string
+	Digest string
 	// RepoDigests are the full REPO@DIGEST names it was pulled or pushed as.
 	RepoDigests []string
-	Created time.Time
-	Size    int64
+	Created     time.Time
+	Size        int64
 }
 
 // List returns all images, newest first.
