@@ -25,11 +25,19 @@ func (s *Store) addRepoDigest(id, repo string, d digest.Digest) error {
 		return err
 	}
 	rd := repo + "@" + d.String()
-	list := s.RepoDigests(img)
-	if slices.Contains(list, rd) {
+	old := s.RepoDigests(img) // stale entries are dropped here
+	if slices.Contains(old, rd) {
 		return nil
 	}
-	b, err := json.Marshal(append(list, rd))
+	// The latest manifest a repository served or received replaces the
+	// one before (a re-push may compress differently).
+	list := []string{rd}
+	for _, o := range old {
+		if r, _, _ := strings.Cut(o, "@"); r != repo {
+			list = append(list, o)
+		}
+	}
+	b, err := json.Marshal(list)
 	if err != nil {
 		return err
 	}
@@ -40,15 +48,27 @@ func (s *Store) addRepoDigest(id, repo string, d digest.Digest) error {
 }
 
 // RepoDigests lists img's repository digests as full names
-// (127.0.0.1:5000/app@sha256:...).
+// (127.0.0.1:5000/app@sha256:...), for the repositories it still has a
+// name in: as in Docker, removing a repository's last tag also drops its
+// digest.
 func (s *Store) RepoDigests(img *storage.Image) []string {
 	var list []string
-	if b, err := s.ImageBigData(img.ID, repoDigestsKey); err == nil {
-		if json.Unmarshal(b, &list) == nil {
-			return list
+	b, err := s.ImageBigData(img.ID, repoDigestsKey)
+	if err != nil || json.Unmarshal(b, &list) != nil {
+		return nil
+	}
+	repos := map[string]bool{}
+	for _, n := range img.Names {
+		repo, _ := SplitTag(n)
+		repos[repo] = true
+	}
+	out := list[:0]
+	for _, rd := range list {
+		if repo, _, _ := strings.Cut(rd, "@"); repos[repo] {
+			out = append(out, rd)
 		}
 	}
-	return nil
+	return out
 }
 
 // DigestFor returns the digest img has in repository repo (full name, no

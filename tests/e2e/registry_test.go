@@ -190,3 +190,19 @@ func TestBuild_FromPullsMissingImage(t *testing.T) {
 	s.Run("run", "--rm", "e2e/from-registry", "cat", "/www/index.html").Ok().StdoutIs("hello from nook")
 	s.Run("image", "inspect", "-f", "{{.Id}}", ref).Ok()
 }
+
+// search on a registry without a search API lists /v2/_catalog matches.
+func TestSearch_LocalRegistryCatalog(t *testing.T) {
+	reg := startRegistry(t, RegistryOptions{})
+	c := newCmd(t)
+	term := uniqueName(t, "find")
+	pushTo(t, c, busyboxImage(t), reg.Ref("e2e/"+term+"-a:1"))
+	pushTo(t, c, busyboxImage(t), reg.Ref("e2e/other:1"))
+	out := c.Run("search", reg.Addr+"/"+term).Ok().Stdout()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "NAME") || !strings.HasPrefix(lines[1], reg.Addr+"/e2e/"+term+"-a") {
+		t.Fatalf("search output:\n%s", out)
+	}
+	c.Run("search", "--format", "{{.Name}}", reg.Addr+"/e2e/").Ok().
+		StdoutIs(reg.Addr + "/e2e/" + term + "-a\n" + reg.Addr + "/e2e/other")
+}
