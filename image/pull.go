@@ -120,7 +120,7 @@ func (s *Store) PullImage(ctx context.Context, opts PullOptions) (PullResult, er
 func parsePullRef(ref string) (reference.Named, bool, error) {
 	n, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return nil, false, errdefs.Invalid("invalid reference format: %q: %w", ref, err)
+		return nil, false, badReference(ref, err)
 	}
 	tagged := !reference.IsNameOnly(n)
 	return reference.TagNameOnly(n), tagged, nil

@@ -53,7 +53,7 @@ func (s *Store) Push(ctx context.Context, opts PushOptions) (PushResult, error) 
 	}
 	named, err := reference.ParseNormalizedNamed(destStr)
 	if err != nil {
-		return res, errdefs.Invalid("invalid reference format: %q: %w", destStr, err)
+		return res, badReference(destStr, err)
 	}
 	named = reference.TagNameOnly(named)
 	res.Name = named.String()

@@ -49,6 +49,10 @@ func registryError(op registryOp, err error) error {
 		return errdefs.WithHint(fmt.Errorf("%s %s: corrupted download (digest mismatch), nothing was stored: %w", op.verb, op.name, err),
 			"retry; if it persists the registry serves a damaged blob")
 	}
+	if strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
+		return errdefs.WithHint(fmt.Errorf("%s %s: registry %s speaks plain HTTP, not HTTPS: %w", op.verb, op.name, op.host, err),
+			"use --tls-verify=false for a registry without TLS")
+	}
 	if isTLSError(err) {
 		return errdefs.WithHint(fmt.Errorf("%s %s: tls: %w", op.verb, op.name, err),
 			"put the registry's CA certificate as ca.crt in a directory given with --cert-dir, or use --tls-verify=false")

@@ -189,6 +189,15 @@ func TestBuild_FromPullsMissingImage(t *testing.T) {
 	s.Run("build", "-q", "-t", "e2e/from-registry", dir).Ok()
 	s.Run("run", "--rm", "e2e/from-registry", "cat", "/www/index.html").Ok().StdoutIs("hello from nook")
 	s.Run("image", "inspect", "-f", "{{.Id}}", ref).Ok()
+	// A new image under the same tag: only --pull fetches it.
+	c := newCmd(t)
+	c.Run("tag", twoLayerImage(t), ref).Ok()
+	c.Run("push", "-q", ref).Ok()
+	dir2 := writeContext(t, map[string]string{"Dockerfile": "FROM " + ref + "\n"})
+	s.Run("build", "-q", "-t", "e2e/from-registry:2", dir2).Ok()
+	s.Run("run", "--rm", "e2e/from-registry:2", "test", "-e", "/data.txt").Exit(1)
+	s.Run("build", "-q", "--pull", "-t", "e2e/from-registry:3", dir2).Ok()
+	s.Run("run", "--rm", "e2e/from-registry:3", "test", "-e", "/data.txt").Ok()
 }
 
 // search on a registry without a search API lists /v2/_catalog matches.
