@@ -22,6 +22,8 @@ type sourceInfo struct {
 	// config is the config digest of the instance for this platform: the
 	// image ID the copy would create.
 	config digest.Digest
+	// layers are the instance's layer blob digests.
+	layers map[digest.Digest]bool
 }
 
 // inspectSource reads the manifest(s) of src: one round trip to a registry
@@ -45,6 +47,10 @@ func inspectSource(ctx context.Context, sys *types.SystemContext, src types.Imag
 	}
 	defer img.Close()
 	si.config = img.ConfigInfo().Digest
+	si.layers = map[digest.Digest]bool{}
+	for _, l := range img.LayerInfos() {
+		si.layers[l.Digest] = true
+	}
 	return si, nil
 }
 

@@ -103,7 +103,7 @@ func (s *Store) PullImage(ctx context.Context, opts PullOptions) (PullResult, er
 		return res, err
 	}
 	if res.ID == "" {
-		if res.ID, err = s.copyFromRegistry(ctx, sys, srcRef, named, out); err != nil {
+		if res.ID, err = s.copyFromRegistry(ctx, sys, srcRef, named, si.layers, out); err != nil {
 			return res, registryError(op, err)
 		}
 	}
@@ -180,7 +180,7 @@ func (s *Store) current(img *storage.Image, remote digest.Digest, platform strin
 
 // copyFromRegistry runs the copy into the store; nothing is named or
 // left as an image unless every blob arrived and verified.
-func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, src types.ImageReference, named reference.Named, out io.Writer) (string, error) {
+func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, src types.ImageReference, named reference.Named, blobs map[digest.Digest]bool, out io.Writer) (string, error) {
 	dest, err := istorage.Transport.NewStoreReference(s.Store, named, "")
 	if err != nil {
 		return "", err
@@ -199,7 +199,7 @@ func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, 
 	_, err = copy.Image(ctx, pc, dest, src, o)
 	rep.close()
 	if err != nil {
-		s.removeNewLayers(before)
+		s.removeNewLayers(before, blobs)
 		return "", err
 	}
 	if resolved == nil {
