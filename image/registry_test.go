@@ -87,3 +87,19 @@ func TestRegistryError(t *testing.T) {
 		}
 	})
 }
+
+func TestRegistryError_PlainHTTPRegistry(t *testing.T) {
+	op := registryOp{verb: "pull", name: "x:1", host: "127.0.0.1:5000"}
+	err := registryError(op, errors.New(`pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client`))
+	if h := errdefs.Hint(err); h != "use --tls-verify=false for a registry without TLS" {
+		t.Errorf("hint = %q (error %q)", h, err)
+	}
+}
+
+func TestBadReference_NamesTheProblemOnce(t *testing.T) {
+	_, _, err := parsePullRef("UPPER/x")
+	want := `invalid reference format: repository name must be lowercase ("UPPER/x")`
+	if err == nil || err.Error() != want || !errors.Is(err, errdefs.ErrInvalidArgument) {
+		t.Errorf("got %v, want %q (InvalidArgument)", err, want)
+	}
+}
