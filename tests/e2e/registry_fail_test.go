@@ -91,7 +91,7 @@ func TestPull_WriteErrorLeavesNothing(t *testing.T) {
 	cmd := osexec.Command("prlimit", "--fsize=300000", nookBin, "pull", ref)
 	cmd.Env = append(os.Environ(), s.env...)
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "file too large") {
+	if err == nil || !strings.Contains(string(out), "file too large") || !strings.Contains(string(out), "nothing was kept") {
 		t.Fatalf("pull with a 300 kB file size limit: %v, want an error naming the write failure:\n%s", err, out)
 	}
 	assertNothingStored(t, s)
