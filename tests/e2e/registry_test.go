@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/creack/pty"
 )
 
 // The registry fixture itself: later pull/push tests depend on it.
@@ -214,4 +216,28 @@ func TestSearch_LocalRegistryCatalog(t *testing.T) {
 	}
 	c.Run("search", "--format", "{{.Name}}", reg.Addr+"/e2e/").Ok().
 		StdoutIs(reg.Addr + "/e2e/" + term + "-a\n" + reg.Addr + "/e2e/other")
+}
+
+// On a terminal, pull draws one progress line per layer (mpb) that ends
+// in Docker's per-layer status.
+func TestPull_ProgressOnTerminal(t *testing.T) {
+	reg := startRegistry(t, RegistryOptions{})
+	ref := reg.Ref(uniqueName(t, "e2e/two") + ":1")
+	c := newCmd(t)
+	local := twoLayerImage(t)
+	pushTo(t, c, local, ref)
+	c.Run("rmi", local, ref).Ok() // the COPY layer goes; busybox's stays
+	s := startPty(t, &pty.Winsize{Rows: 24, Cols: 100}, "pull", ref)
+	if code := s.wait(); code != 0 {
+		t.Fatalf("pull on a pty exited %d; screen:\n%s", code, s.output())
+	}
+	screen := s.output()
+	for _, want := range []string{": Already exists", ": Pull complete", "Status: Downloaded newer image for " + ref} {
+		if !strings.Contains(screen, want) {
+			t.Fatalf("terminal lacks %q; screen:\n%q", want, screen)
+		}
+	}
+	if !strings.Contains(screen, "\x1b[") {
+		t.Fatalf("no redrawn progress lines (no escape sequences) on a terminal; screen:\n%q", screen)
+	}
 }
