@@ -61,11 +61,8 @@ func (s *Store) Inspect(img *storage.Image) (*InspectJSON, error) {
 	for _, n := range img.Names {
 		j.RepoTags = append(j.RepoTags, Familiar(n))
 	}
-	for _, d := range img.Digests {
-		for _, n := range img.Names {
-			repo, _ := SplitTag(n)
-			j.RepoDigests = append(j.RepoDigests, Familiar(repo)+"@"+d.String())
-		}
+	for _, rd := range s.RepoDigests(img) {
+		j.RepoDigests = append(j.RepoDigests, Familiar(rd))
 	}
 	if n := len(cfg.History); n > 0 {
 		j.Comment = cfg.History[n-1].Comment

@@ -13,11 +13,13 @@ import (
 
 // Summary is one image for `nook images`.
 type Summary struct {
-	ID      string
-	Names   []string
-	Digest  string
-	Created time.Time
-	Size    int64
+	ID     string
+	Names  []string
+	Digest string
+	// RepoDigests are the full REPO@DIGEST names it was pulled or pushed as.
+	RepoDigests []string
+	Created     time.Time
+	Size        int64
 }
 
 // List returns all images, newest first.
@@ -34,7 +36,8 @@ func (s *Store) List() ([]Summary, error) {
 		if cfg, err := s.Config(&img); err == nil && cfg.Created != nil {
 			created = *cfg.Created
 		}
-		out = append(out, Summary{ID: img.ID, Names: img.Names, Digest: img.Digest.String(), Created: created, Size: size})
+		out = append(out, Summary{ID: img.ID, Names: img.Names, Digest: img.Digest.String(),
+			RepoDigests: s.RepoDigests(&img), Created: created, Size: size})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
 	return out, nil

@@ -188,24 +188,29 @@ func ociImageName(ann map[string]string) reference.Named {
 	return nil
 }
 
-// loadOne copies one archived image into the store under names.
+// loadOne copies one archived image into the store under names; an image
+// already stored (same config, so same ID) only gains the names.
 func (s *Store) loadOne(ctx context.Context, src types.ImageReference, names []reference.Named) (LoadedImage, error) {
+	sys := s.archiveContext()
+	si, err := inspectSource(ctx, sys, src)
+	if err != nil {
+		return LoadedImage{}, errdefs.Invalid("load: %w", err)
+	}
+	si.manifest = nil // an archive's manifest is no registry digest
+	li := LoadedImage{}
+	for _, n := range names {
+		li.Names = append(li.Names, n.String())
+	}
+	if li.ID, err = s.adoptPresent(si, names); err != nil || li.ID != "" {
+		return li, err
+	}
 	var first reference.Named
 	if len(names) > 0 {
 		first = names[0]
 	}
-	sys := s.archiveContext()
-	id := ""
-	if first == nil {
-		// A storage reference needs a name or an ID: an untagged image
-		// gets its config digest, the ID the copy will give it anyway.
-		d, err := configDigest(ctx, sys, src)
-		if err != nil {
-			return LoadedImage{}, err
-		}
-		id = d
-	}
-	dest, err := istorage.Transport.NewStoreReference(s.Store, first, id)
+	// A storage reference needs a name or an ID: the config digest is
+	// the ID the copy gives the image anyway.
+	dest, err := istorage.Transport.NewStoreReference(s.Store, first, si.config.Encoded())
 	if err != nil {
 		return LoadedImage{}, err
 	}
@@ -226,24 +231,11 @@ func (s *Store) loadOne(ctx context.Context, src types.ImageReference, names []r
 	if err != nil {
 		return LoadedImage{}, fmt.Errorf("load: find loaded image: %w", err)
 	}
-	li := LoadedImage{ID: img.ID}
-	for _, n := range names {
-		li.Names = append(li.Names, n.String())
-	}
+	li.ID = img.ID
 	if len(li.Names) > 1 {
 		if err := s.Retag(img.ID, li.Names[1:]); err != nil {
 			return li, err
 		}
 	}
 	return li, nil
-}
-
-// configDigest returns the hex config digest of an archived image.
-func configDigest(ctx context.Context, sys *types.SystemContext, src types.ImageReference) (string, error) {
-	img, err := src.NewImage(ctx, sys)
-	if err != nil {
-		return "", errdefs.Invalid("load: %w", err)
-	}
-	defer img.Close()
-	return img.ConfigInfo().Digest.Encoded(), nil
 }

@@ -11,7 +11,6 @@ import (
 	"go.podman.io/image/v5/copy"
 	"go.podman.io/image/v5/docker"
 	"go.podman.io/image/v5/docker/reference"
-	"go.podman.io/image/v5/manifest"
 	istorage "go.podman.io/image/v5/storage"
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
@@ -83,23 +82,35 @@ func (s *Store) PullImage(ctx context.Context, opts PullOptions) (PullResult, er
 		fmt.Fprintf(out, "%s: Pulling from %s\n", tagOrDigest(named), reference.Path(named))
 	}
 	before := s.imageFor(named)
-	remote, err := s.remoteDigest(ctx, sys, srcRef, op)
-	if err != nil {
-		return res, err
-	}
-	if before != nil && remote != "" && s.current(before, remote, opts.Platform) {
-		res.ID, res.Digest, res.UpToDate = before.ID, remote, true
+	if _, byDigest := named.(reference.Digested); byDigest && before != nil && s.current(before, before.Digest, opts.Platform) {
+		// Content addressed and present: no need to ask the registry.
+		res.ID, res.Digest, res.UpToDate = before.ID, named.(reference.Digested).Digest(), true
 		printPullStatus(out, res, named)
 		return res, nil
 	}
-	res.ID, res.Digest, err = s.copyFromRegistry(ctx, sys, srcRef, named, out)
+	si, err := s.probeRemote(ctx, sys, srcRef)
 	if err != nil {
 		return res, registryError(op, err)
 	}
-	if remote != "" {
-		res.Digest = remote
+	res.Digest = si.digest
+	if before != nil && s.current(before, si.digest, opts.Platform) {
+		res.ID, res.UpToDate = before.ID, true
+		printPullStatus(out, res, named)
+		// Images pulled by older versions lack the record.
+		return res, s.addRepoDigest(res.ID, named.Name(), res.Digest)
+	}
+	if res.ID, err = s.adoptPresent(si, []reference.Named{named}); err != nil {
+		return res, err
+	}
+	if res.ID == "" {
+		if res.ID, err = s.copyFromRegistry(ctx, sys, srcRef, named, si.layers, out); err != nil {
+			return res, registryError(op, err)
+		}
 	}
 	res.UpToDate = before != nil && before.ID == res.ID
+	if err := s.addRepoDigest(res.ID, named.Name(), res.Digest); err != nil {
+		return res, err
+	}
 	printPullStatus(out, res, named)
 	return res, nil
 }
@@ -109,7 +120,7 @@ func (s *Store) PullImage(ctx context.Context, opts PullOptions) (PullResult, er
 func parsePullRef(ref string) (reference.Named, bool, error) {
 	n, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return nil, false, errdefs.Invalid("invalid reference format: %q: %w", ref, err)
+		return nil, false, badReference(ref, err)
 	}
 	tagged := !reference.IsNameOnly(n)
 	return reference.TagNameOnly(n), tagged, nil
@@ -141,23 +152,12 @@ func (s *Store) imageFor(named reference.Named) *storage.Image {
 	return img
 }
 
-// remoteDigest asks the registry (HEAD on the manifest) which digest the
-// reference points to. A registry that cannot be reached is an error;
-// other failures return "" and let the copy report them in full.
-func (s *Store) remoteDigest(ctx context.Context, sys *types.SystemContext, ref types.ImageReference, op registryOp) (digest.Digest, error) {
-	if d, ok := ref.DockerReference().(reference.Digested); ok {
-		return d.Digest(), nil
-	}
+// probeRemote reads the manifest the reference points to, within
+// digestTimeout, so that an unreachable or silent registry fails fast.
+func (s *Store) probeRemote(ctx context.Context, sys *types.SystemContext, ref types.ImageReference) (sourceInfo, error) {
 	hctx, cancel := context.WithTimeout(ctx, digestTimeout)
 	defer cancel()
-	d, err := docker.GetDigest(hctx, sys, ref)
-	if err != nil {
-		if isUnreachable(err) || isTLSError(err) {
-			return "", registryError(op, err)
-		}
-		return "", nil
-	}
-	return d, nil
+	return inspectSource(hctx, sys, ref)
 }
 
 // current reports whether img already is the image with manifest (or
@@ -180,14 +180,14 @@ func (s *Store) current(img *storage.Image, remote digest.Digest, platform strin
 
 // copyFromRegistry runs the copy into the store; nothing is named or
 // left as an image unless every blob arrived and verified.
-func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, src types.ImageReference, named reference.Named, out io.Writer) (string, digest.Digest, error) {
+func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, src types.ImageReference, named reference.Named, blobs map[digest.Digest]bool, out io.Writer) (string, error) {
 	dest, err := istorage.Transport.NewStoreReference(s.Store, named, "")
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	pc, err := policyContext()
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	defer pc.Destroy()
 	rep := newLayerReporter(out, pullWords)
@@ -195,23 +195,21 @@ func (s *Store) copyFromRegistry(ctx context.Context, sys *types.SystemContext, 
 	o := &copy.Options{SourceCtx: sys, DestinationCtx: sys, ReportResolvedReference: &resolved,
 		OptimizeDestinationImageAlreadyExists: true}
 	rep.apply(o)
-	man, err := copy.Image(ctx, pc, dest, src, o)
+	before := s.layerIDs()
+	_, err = copy.Image(ctx, pc, dest, src, o)
 	rep.close()
 	if err != nil {
-		return "", "", err
-	}
-	md, err := manifest.Digest(man)
-	if err != nil {
-		return "", "", err
+		s.removeNewLayers(before, blobs)
+		return "", err
 	}
 	if resolved == nil {
 		resolved = dest
 	}
 	_, img, err := istorage.ResolveReference(resolved)
 	if err != nil {
-		return "", "", fmt.Errorf("find pulled image: %w", err)
+		return "", fmt.Errorf("find pulled image: %w", err)
 	}
-	return img.ID, md, nil
+	return img.ID, nil
 }
 
 func printPullStatus(out io.Writer, res PullResult, named reference.Named) {

@@ -53,7 +53,7 @@ func (s *Store) Push(ctx context.Context, opts PushOptions) (PushResult, error) 
 	}
 	named, err := reference.ParseNormalizedNamed(destStr)
 	if err != nil {
-		return res, errdefs.Invalid("invalid reference format: %q: %w", destStr, err)
+		return res, badReference(destStr, err)
 	}
 	named = reference.TagNameOnly(named)
 	res.Name = named.String()
@@ -92,17 +92,11 @@ func (s *Store) Push(ctx context.Context, opts PushOptions) (PushResult, error) 
 		return res, err
 	}
 	res.Size = len(man)
-	s.recordPushed(img.ID, res.Digest, man)
+	// Best effort: the push itself has succeeded.
+	_ = s.recordManifest(img.ID, res.Digest, man)
+	_ = s.addRepoDigest(img.ID, named.Name(), res.Digest)
 	if out != nil {
 		fmt.Fprintf(out, "%s: digest: %s size: %d\n", tagOrDigest(named), res.Digest, res.Size)
 	}
 	return res, nil
-}
-
-// recordPushed stores the pushed manifest under its digest key, which
-// containers/storage lists in the image's Digests. It is best effort: the
-// push itself has succeeded.
-func (s *Store) recordPushed(id string, d digest.Digest, man []byte) {
-	key := manifestKey + "-" + d.String()
-	_ = s.SetImageBigData(id, key, man, manifest.Digest)
 }

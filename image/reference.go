@@ -34,7 +34,7 @@ func Normalize(ref string) (string, error) {
 func NormalizeRemote(ref string) (string, error) {
 	n, err := reference.ParseNormalizedNamed(ref)
 	if err != nil {
-		return "", errdefs.Invalid("invalid reference format: %q: %w", ref, err)
+		return "", badReference(ref, err)
 	}
 	return reference.TagNameOnly(n).String(), nil
 }
@@ -88,4 +88,14 @@ func SplitTag(name string) (repo, tag string) {
 		return name, "latest"
 	}
 	return name[:i], name[i+1:]
+}
+
+// badReference words a reference parse error as Docker does, once:
+// `invalid reference format: repository name must be lowercase ("UPPER/x")`.
+func badReference(ref string, err error) error {
+	why := strings.TrimPrefix(err.Error(), "invalid reference format: ")
+	if why == "invalid reference format" {
+		return errdefs.Invalid("invalid reference format: %q", ref)
+	}
+	return errdefs.Invalid("invalid reference format: %s (%q)", why, ref)
 }

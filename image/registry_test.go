@@ -3,6 +3,9 @@ package image
 import (
 	"errors"
 	"fmt"
+	"os"
+	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/docker/distribution/registry/api/errcode"
@@ -86,4 +89,28 @@ func TestRegistryError(t *testing.T) {
 			t.Errorf("got %q", got)
 		}
 	})
+}
+
+func TestRegistryError_PlainHTTPRegistry(t *testing.T) {
+	op := registryOp{verb: "pull", name: "x:1", host: "127.0.0.1:5000"}
+	err := registryError(op, errors.New(`pinging container registry 127.0.0.1:5000: Get "https://127.0.0.1:5000/v2/": http: server gave HTTP response to HTTPS client`))
+	if h := errdefs.Hint(err); h != "use --tls-verify=false for a registry without TLS" {
+		t.Errorf("hint = %q (error %q)", h, err)
+	}
+}
+
+func TestBadReference_NamesTheProblemOnce(t *testing.T) {
+	_, _, err := parsePullRef("UPPER/x")
+	want := `invalid reference format: repository name must be lowercase ("UPPER/x")`
+	if err == nil || err.Error() != want || !errors.Is(err, errdefs.ErrInvalidArgument) {
+		t.Errorf("got %v, want %q (InvalidArgument)", err, want)
+	}
+}
+
+func TestRegistryError_DiskFull(t *testing.T) {
+	op := registryOp{verb: "pull", name: "x:1", host: "127.0.0.1:5000"}
+	err := registryError(op, fmt.Errorf("writing blob: %w", &os.PathError{Op: "write", Path: "/s/tmp/1", Err: syscall.ENOSPC}))
+	if !strings.Contains(err.Error(), "nothing was kept") || errdefs.Hint(err) == "" {
+		t.Errorf("got %q, hint %q", err, errdefs.Hint(err))
+	}
 }

@@ -49,6 +49,14 @@ func registryError(op registryOp, err error) error {
 		return errdefs.WithHint(fmt.Errorf("%s %s: corrupted download (digest mismatch), nothing was stored: %w", op.verb, op.name, err),
 			"retry; if it persists the registry serves a damaged blob")
 	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EFBIG) {
+		return errdefs.WithHint(fmt.Errorf("%s %s: writing to local storage failed, nothing was kept: %w", op.verb, op.name, err),
+			"free disk space where nook stores images (`nook info` shows the storage root), then retry")
+	}
+	if strings.Contains(err.Error(), "server gave HTTP response to HTTPS client") {
+		return errdefs.WithHint(fmt.Errorf("%s %s: registry %s speaks plain HTTP, not HTTPS: %w", op.verb, op.name, op.host, err),
+			"use --tls-verify=false for a registry without TLS")
+	}
 	if isTLSError(err) {
 		return errdefs.WithHint(fmt.Errorf("%s %s: tls: %w", op.verb, op.name, err),
 			"put the registry's CA certificate as ca.crt in a directory given with --cert-dir, or use --tls-verify=false")

@@ -18,6 +18,9 @@ here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 user=${NOOK_TEST_USER:-nooktest}
 packages=(uidmap slirp4netns fuse-overlayfs busybox-static passt docker-registry
 	apache2-utils curl iproute2 mmdebstrap gcc libc6-dev git ca-certificates
+	# Podman is the interchange partner of save/load and the benchmarks'
+	# yardstick; here it needs runc (the tests give it its own config).
+	podman runc
 	# C headers so that plain `go vet ./...` and `go build` (without the
 	# Makefile's tags) compile containers/storage and containers/image too.
 	libgpgme-dev libbtrfs-dev pkg-config)
@@ -26,6 +29,7 @@ declare -A provides=(
 	[newuidmap]=uidmap [newgidmap]=uidmap [slirp4netns]=slirp4netns
 	[fuse-overlayfs]=fuse-overlayfs [pasta]=passt [docker-registry]=docker-registry
 	[htpasswd]=apache2-utils [curl]=curl [ip]=iproute2 [mmdebstrap]=mmdebstrap
+	[podman]=podman [runc]=runc
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

@@ -116,11 +116,8 @@ func imageRows(list []image.Summary, noTrunc bool) []imageRow {
 		if noTrunc {
 			id = "sha256:" + img.ID
 		}
-		base := imageRow{ID: id, Digest: img.Digest, CreatedSince: humanDuration(time.Since(img.Created)) + " ago",
+		base := imageRow{ID: id, Digest: "<none>", CreatedSince: humanDuration(time.Since(img.Created)) + " ago",
 			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size)}
-		if base.Digest == "" {
-			base.Digest = "<none>"
-		}
 		if len(img.Names) == 0 {
 			r := base
 			r.Repository, r.Tag = "<none>", "<none>"
@@ -130,6 +127,10 @@ func imageRows(list []image.Summary, noTrunc bool) []imageRow {
 			r := base
 			repo, tag := image.SplitTag(n)
 			r.Repository, r.Tag = image.Familiar(repo), tag
+			// Docker shows the digest the row's repository has, if any.
+			if d := image.DigestFor(img.RepoDigests, repo); d != "" {
+				r.Digest = d
+			}
 			rows = append(rows, r)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/internal/errdefs"
 )
 
 func init() {
@@ -90,6 +91,15 @@ func interruptible() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
+// interrupted gives an operation stopped by Ctrl-C or SIGTERM the status
+// a shell gives a process killed by SIGINT (130), as docker pull has.
+func interrupted(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return errdefs.Exit(130, err)
+	}
+	return err
+}
+
 func pullAction(c *cli.Context, s *session) error {
 	if c.NArg() != 1 {
 		return &usageErr{msg: "\"nook pull\" requires exactly 1 argument.\nSee 'nook pull --help'."}
@@ -101,7 +111,7 @@ func pullAction(c *cli.Context, s *session) error {
 		Quiet: c.Bool("quiet"), Progress: c.App.Writer,
 	})
 	if err != nil {
-		return err
+		return interrupted(ctx, err)
 	}
 	fmt.Fprintln(c.App.Writer, res.Name)
 	return nil
@@ -117,7 +127,7 @@ func pushAction(c *cli.Context, s *session) error {
 		Src: c.Args().Get(0), Dest: c.Args().Get(1), RegistryOptions: registryOptions(c),
 		Quiet: c.Bool("quiet"), Progress: c.App.Writer,
 	})
-	return err
+	return interrupted(ctx, err)
 }
 
 func loginAction(c *cli.Context, s *session) error {

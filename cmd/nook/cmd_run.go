@@ -20,7 +20,7 @@ func init() {
 		Name:      "run",
 		Usage:     "create and run a new container from an image",
 		ArgsUsage: "IMAGE [COMMAND] [ARG...]",
-		Flags:     append(createFlags(), &cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "run container in background and print container ID"}),
+		Flags:     append(createFlags(), pullFlag, &cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "run container in background and print container ID"}),
 		Action: func(c *cli.Context) error {
 			return exit125(runAction(c))
 		},
@@ -40,7 +40,7 @@ func runAction(c *cli.Context) error {
 		return err
 	}
 	defer s.close()
-	rec, err := createContainer(s, o)
+	rec, err := createContainer(c, s, o)
 	if err != nil {
 		return err
 	}
@@ -61,11 +61,6 @@ func runAction(c *cli.Context) error {
 		return errdefs.Exit(code, nil)
 	}
 	return nil
-}
-
-// createContainer resolves mounts and creates the container.
-func createContainer(s *session, o container.CreateOptions) (*container.Record, error) {
-	return s.ctrs.Create(o)
 }
 
 // runAttached runs rec in the foreground with the terminal or stdio.

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -20,12 +22,17 @@ type LocalRegistry struct {
 	User     string // set when started with auth
 	Password string
 	Dir      string
+	// CertDir holds only ca.crt (the self-signed certificate) when the
+	// registry serves TLS, as --cert-dir wants it.
+	CertDir string
 }
 
 // RegistryOptions selects what startRegistry sets up.
 type RegistryOptions struct {
 	// Auth turns on htpasswd (bcrypt) basic auth with a generated password.
 	Auth bool
+	// TLS serves HTTPS with a self-signed certificate for 127.0.0.1.
+	TLS bool
 }
 
 // startRegistry starts a registry for this test and stops it (by its pid)
@@ -42,6 +49,12 @@ func startRegistry(t testing.TB, opts RegistryOptions) *LocalRegistry {
 	r.Addr = freeLoopbackAddr(t)
 	cfg := fmt.Sprintf("version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n",
 		filepath.Join(r.Dir, "data"), r.Addr)
+	if opts.TLS {
+		cert, key := selfSignedCert(t, r.Dir)
+		cfg += fmt.Sprintf("  tls:\n    certificate: %s\n    key: %s\n", cert, key)
+		r.CertDir = filepath.Join(r.Dir, "certs")
+		copyFile(t, cert, filepath.Join(r.CertDir, "ca.crt"))
+	}
 	if opts.Auth {
 		r.User, r.Password = "e2e", uniqueName(t, "pw")
 		out, err := osexec.Command("htpasswd", "-Bbn", r.User, r.Password).Output()
@@ -81,8 +94,9 @@ func (r *LocalRegistry) serve(t testing.TB, conf string) {
 		logf.Close()
 	})
 	deadline := time.Now().Add(15 * time.Second)
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	for time.Now().Before(deadline) {
-		resp, err := http.Get("http://" + r.Addr + "/v2/")
+		resp, err := client.Get(r.URL() + "/v2/")
 		if err == nil {
 			resp.Body.Close()
 			return
@@ -91,6 +105,14 @@ func (r *LocalRegistry) serve(t testing.TB, conf string) {
 	}
 	log, _ := os.ReadFile(filepath.Join(r.Dir, "registry.log"))
 	t.Fatalf("docker-registry on %s did not answer /v2/ within 15s; log:\n%s", r.Addr, log)
+}
+
+// URL is the registry's base URL (https with TLS).
+func (r *LocalRegistry) URL() string {
+	if r.CertDir != "" {
+		return "https://" + r.Addr
+	}
+	return "http://" + r.Addr
 }
 
 // Ref returns a reference to repo:tag in this registry.
@@ -107,4 +129,36 @@ func freeLoopbackAddr(t testing.TB) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// registryManifest is the part of an image manifest the tests read.
+type registryManifest struct {
+	Layers []struct {
+		Digest string `json:"digest"`
+	} `json:"layers"`
+}
+
+// fetchManifest GETs ref's manifest (Docker schema 2 or OCI) from r.
+func fetchManifest(t testing.TB, r *LocalRegistry, ref string) registryManifest {
+	t.Helper()
+	rest := strings.TrimPrefix(ref, r.Addr+"/")
+	repo, tag := rest, "latest"
+	if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		repo, tag = rest[:i], rest[i+1:]
+	}
+	req, _ := http.NewRequest("GET", r.URL()+"/v2/"+repo+"/manifests/"+tag, nil)
+	req.Header.Set("Accept", "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json")
+	if r.User != "" {
+		req.SetBasicAuth(r.User, r.Password)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m registryManifest
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("manifest of %s: %d %v", ref, resp.StatusCode, err)
+	}
+	return m
 }
