@@ -1,108 +1,134 @@
 package container
 
 import (
+	"errors"
 	"fmt"
-	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
-	"go.podman.io/storage/pkg/archive"
 
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/fscopy"
 )
+
+// CopyOptions are `nook cp` flags.
+type CopyOptions struct {
+	// FollowLink copies what a symlink SRC_PATH points to instead of the
+	// link itself (-L).
+	FollowLink bool
+	// Archive keeps the owners of the copied files (-a); otherwise the
+	// copies belong to the user at the destination, as with docker cp.
+	Archive bool
+}
 
 // CopyFrom copies srcPath (inside r) to hostDst like docker cp: a file
 // into an existing directory keeps its name; otherwise dst is the new
 // name. Symlinks are resolved inside the container root, never outside.
-func (m *Manager) CopyFrom(r *Record, srcPath, hostDst string) error {
+func (m *Manager) CopyFrom(r *Record, srcPath, hostDst string, o CopyOptions) error {
 	root, err := m.Store.Mount(r.ID, "")
 	if err != nil {
 		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
 	}
 	defer m.Store.Unmount(r.ID, false)
-	src, err := securejoin.SecureJoin(root, srcPath)
+	src, err := resolveSource(root, srcPath, o.FollowLink)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Lstat(src); err != nil {
 		return errdefs.NotFound("Could not find the file %s in container %s", srcPath, r.Name)
 	}
-	return copyPath(src, hostDst, strings.HasSuffix(srcPath, "/."))
+	return copyPath(src, hostDst, contentsOnly(srcPath), o)
 }
 
 // CopyTo copies hostSrc into r at dstPath (resolved inside the root).
-func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string) error {
+func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string, o CopyOptions) error {
 	root, err := m.Store.Mount(r.ID, "")
 	if err != nil {
 		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
 	}
 	defer m.Store.Unmount(r.ID, false)
-	if _, err := os.Lstat(hostSrc); err != nil {
+	src := hostSrc
+	if o.FollowLink {
+		if src, err = filepath.EvalSymlinks(hostSrc); err != nil {
+			return errdefs.NotFound("could not find the file %s: %w", hostSrc, err)
+		}
+	}
+	if _, err := os.Lstat(src); err != nil {
 		return errdefs.NotFound("could not find the file %s: %w", hostSrc, err)
 	}
 	dst, err := securejoin.SecureJoin(root, dstPath)
 	if err != nil {
 		return err
 	}
-	return copyPath(hostSrc, dst, strings.HasSuffix(hostSrc, "/."))
+	if strings.HasSuffix(dstPath, "/") {
+		dst += "/" // keeps docker cp's "must be a directory" meaning
+	}
+	return copyPath(src, dst, contentsOnly(hostSrc), o)
 }
 
-// copyPath copies src to dst with docker cp's naming rules, through a tar
-// stream so that modes, times, links and ownership are preserved.
-func copyPath(src, dst string, contentsOnly bool) error {
+// resolveSource finds p inside root. The last element is a symlink to
+// copy as it is unless follow; every other symlink resolves as if root
+// were "/".
+func resolveSource(root, p string, follow bool) (string, error) {
+	clean := path.Clean("/" + p)
+	if follow || clean == "/" {
+		return securejoin.SecureJoin(root, clean)
+	}
+	dir, err := securejoin.SecureJoin(root, path.Dir(clean))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, path.Base(clean)), nil
+}
+
+// contentsOnly is docker cp's SRC_PATH/. form: copy what is in the
+// directory, not the directory itself.
+func contentsOnly(p string) bool {
+	return strings.HasSuffix(p, "/.") || p == "."
+}
+
+// copyPath copies src to dst with docker cp's naming rules: into an
+// existing directory under src's name (or its content with
+// contentsOnly), over an existing file, or as the new name dst.
+func copyPath(src, dst string, contentsOnly bool, o CopyOptions) error {
 	fi, err := os.Lstat(src)
 	if err != nil {
 		return err
 	}
-	target := dst
-	if di, err := os.Stat(dst); err == nil && di.IsDir() && !contentsOnly {
-		target = filepath.Join(dst, filepath.Base(src))
-	} else if err != nil && strings.HasSuffix(dst, "/") && !fi.IsDir() {
+	opts := fscopy.Options{KeepOwner: o.Archive, Replace: true}
+	di, err := os.Stat(dst)
+	switch {
+	case err == nil && di.IsDir() && fi.IsDir() && contentsOnly:
+		return copyContents(src, dst, opts)
+	case err == nil && di.IsDir():
+		return fscopy.Copy(src, filepath.Join(dst, filepath.Base(src)), opts)
+	case err == nil && fi.IsDir():
+		return errdefs.Invalid("cannot copy a directory to a file: %s is not a directory", dst)
+	case err == nil:
+		return fscopy.Copy(src, dst, opts)
+	case !errors.Is(err, os.ErrNotExist):
+		return err
+	case strings.HasSuffix(dst, "/") && !fi.IsDir():
 		return errdefs.NotFound("destination directory %s does not exist", dst)
 	}
-	if !fi.IsDir() {
-		return copyFile(src, target, fi)
+	if _, err := os.Stat(filepath.Dir(filepath.Clean(dst))); err != nil {
+		return errdefs.NotFound("destination directory %s does not exist", filepath.Dir(dst))
 	}
-	if err := os.MkdirAll(target, fi.Mode().Perm()); err != nil {
-		return err
-	}
-	rc, err := archive.TarWithOptions(src, &archive.TarOptions{})
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	return archive.Untar(rc, target, &archive.TarOptions{NoLchown: false})
+	return fscopy.Copy(src, filepath.Clean(dst), opts)
 }
 
-func copyFile(src, dst string, fi os.FileInfo) error {
-	if fi.Mode()&os.ModeSymlink != 0 {
-		link, err := os.Readlink(src)
-		if err != nil {
+func copyContents(src, dst string, o fscopy.Options) error {
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if err := fscopy.Copy(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), o); err != nil {
 			return err
 		}
-		os.Remove(dst)
-		return os.Symlink(link, dst)
 	}
-	// Never write through a symlink that is already at the destination:
-	// inside a container it could point anywhere on the host.
-	if li, err := os.Lstat(dst); err == nil && li.Mode()&os.ModeSymlink != 0 {
-		os.Remove(dst)
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC|syscall.O_NOFOLLOW, fi.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	return nil
 }
