@@ -3,12 +3,15 @@ package container
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	"go.podman.io/storage/pkg/archive"
+	"go.podman.io/storage/pkg/chrootarchive"
 
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/internal/fscopy"
@@ -27,7 +30,32 @@ type CopyOptions struct {
 // CopyFrom copies srcPath (inside r) to hostDst like docker cp: a file
 // into an existing directory keeps its name; otherwise dst is the new
 // name. Symlinks are resolved inside the container root, never outside.
-func (m *Manager) CopyFrom(r *Record, srcPath, hostDst string, o CopyOptions) error {
+// It returns the bytes of file content copied.
+func (m *Manager) CopyFrom(r *Record, srcPath, hostDst string, o CopyOptions) (int64, error) {
+	var n int64
+	err := m.withSource(r, srcPath, o, func(src string) (err error) {
+		n, err = copyPath(src, hostDst, contentsOnly(srcPath), o)
+		return err
+	})
+	return n, err
+}
+
+// CopyFromTar writes srcPath (inside r) to w as a tar stream whose
+// entries are named from srcPath's base name (docker cp CTR:PATH -).
+func (m *Manager) CopyFromTar(r *Record, srcPath string, w io.Writer, o CopyOptions) error {
+	return m.withSource(r, srcPath, o, func(src string) error {
+		rc, err := archive.TarWithOptions(filepath.Dir(src), &archive.TarOptions{IncludeFiles: []string{filepath.Base(src)}})
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		_, err = io.Copy(w, rc)
+		return err
+	})
+}
+
+// withSource mounts r and calls fn with the host path of srcPath.
+func (m *Manager) withSource(r *Record, srcPath string, o CopyOptions, fn func(src string) error) error {
 	root, err := m.Store.Mount(r.ID, "")
 	if err != nil {
 		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
@@ -40,33 +68,54 @@ func (m *Manager) CopyFrom(r *Record, srcPath, hostDst string, o CopyOptions) er
 	if _, err := os.Lstat(src); err != nil {
 		return errdefs.NotFound("Could not find the file %s in container %s", srcPath, r.Name)
 	}
-	return copyPath(src, hostDst, contentsOnly(srcPath), o)
+	return fn(src)
 }
 
-// CopyTo copies hostSrc into r at dstPath (resolved inside the root).
-func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string, o CopyOptions) error {
-	root, err := m.Store.Mount(r.ID, "")
-	if err != nil {
-		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
-	}
-	defer m.Store.Unmount(r.ID, false)
+// CopyTo copies hostSrc into r at dstPath (resolved inside the root) and
+// returns the bytes of file content copied.
+func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string, o CopyOptions) (int64, error) {
 	src := hostSrc
+	var err error
 	if o.FollowLink {
 		if src, err = filepath.EvalSymlinks(hostSrc); err != nil {
-			return errdefs.NotFound("could not find the file %s: %w", hostSrc, err)
+			return 0, errdefs.NotFound("could not find the file %s: %w", hostSrc, err)
 		}
 	}
 	if _, err := os.Lstat(src); err != nil {
-		return errdefs.NotFound("could not find the file %s: %w", hostSrc, err)
+		return 0, errdefs.NotFound("could not find the file %s: %w", hostSrc, err)
 	}
+	root, err := m.Store.Mount(r.ID, "")
+	if err != nil {
+		return 0, fmt.Errorf("mount %s: %w", r.ID[:12], err)
+	}
+	defer m.Store.Unmount(r.ID, false)
 	dst, err := securejoin.SecureJoin(root, dstPath)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if strings.HasSuffix(dstPath, "/") {
 		dst += "/" // keeps docker cp's "must be a directory" meaning
 	}
 	return copyPath(src, dst, contentsOnly(hostSrc), o)
+}
+
+// CopyToTar extracts the tar stream in into the directory dstPath of r
+// (docker cp - CTR:PATH). The extraction runs chrooted into that
+// directory, so no entry or symlink can lead it outside.
+func (m *Manager) CopyToTar(r *Record, in io.Reader, dstPath string, o CopyOptions) error {
+	root, err := m.Store.Mount(r.ID, "")
+	if err != nil {
+		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
+	}
+	defer m.Store.Unmount(r.ID, false)
+	dst, err := securejoin.SecureJoin(root, dstPath)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(dst); err != nil || !fi.IsDir() {
+		return errdefs.Invalid("destination \"%s:%s\" must be a directory", r.Name, dstPath)
+	}
+	return chrootarchive.Untar(in, dst, &archive.TarOptions{NoLchown: !o.Archive})
 }
 
 // resolveSource finds p inside root. The last element is a symlink to
@@ -93,10 +142,10 @@ func contentsOnly(p string) bool {
 // copyPath copies src to dst with docker cp's naming rules: into an
 // existing directory under src's name (or its content with
 // contentsOnly), over an existing file, or as the new name dst.
-func copyPath(src, dst string, contentsOnly bool, o CopyOptions) error {
+func copyPath(src, dst string, contentsOnly bool, o CopyOptions) (int64, error) {
 	fi, err := os.Lstat(src)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	opts := fscopy.Options{KeepOwner: o.Archive, Replace: true}
 	di, err := os.Stat(dst)
@@ -106,29 +155,32 @@ func copyPath(src, dst string, contentsOnly bool, o CopyOptions) error {
 	case err == nil && di.IsDir():
 		return fscopy.Copy(src, filepath.Join(dst, filepath.Base(src)), opts)
 	case err == nil && fi.IsDir():
-		return errdefs.Invalid("cannot copy a directory to a file: %s is not a directory", dst)
+		return 0, errdefs.Invalid("cannot copy a directory to a file: %s is not a directory", dst)
 	case err == nil:
 		return fscopy.Copy(src, dst, opts)
 	case !errors.Is(err, os.ErrNotExist):
-		return err
+		return 0, err
 	case strings.HasSuffix(dst, "/") && !fi.IsDir():
-		return errdefs.NotFound("destination directory %s does not exist", dst)
+		return 0, errdefs.NotFound("destination directory %s does not exist", dst)
 	}
 	if _, err := os.Stat(filepath.Dir(filepath.Clean(dst))); err != nil {
-		return errdefs.NotFound("destination directory %s does not exist", filepath.Dir(dst))
+		return 0, errdefs.NotFound("destination directory %s does not exist", filepath.Dir(dst))
 	}
 	return fscopy.Copy(src, filepath.Clean(dst), opts)
 }
 
-func copyContents(src, dst string, o fscopy.Options) error {
+func copyContents(src, dst string, o fscopy.Options) (int64, error) {
 	ents, err := os.ReadDir(src)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	var total int64
 	for _, e := range ents {
-		if err := fscopy.Copy(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), o); err != nil {
-			return err
+		n, err := fscopy.Copy(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name()), o)
+		total += n
+		if err != nil {
+			return total, err
 		}
 	}
-	return nil
+	return total, nil
 }

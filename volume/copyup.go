@@ -34,7 +34,8 @@ func copyUp(rootfs, ctrPath, dst string) error {
 	}
 	// Replace merges into the (empty) volume directory and gives it the
 	// image directory's owner and mode.
-	return fscopy.Copy(src, dst, fscopy.Options{KeepOwner: true, Replace: true})
+	_, err = fscopy.Copy(src, dst, fscopy.Options{KeepOwner: true, Replace: true})
+	return err
 }
 
 func isEmptyDir(dir string) (bool, error) {

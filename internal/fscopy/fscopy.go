@@ -33,20 +33,22 @@ type Options struct {
 // Copy copies the file-system object src (a file, a directory tree, a
 // symlink, a fifo or a device node) to dst, whose parent directory must
 // exist. Modes, times, extended attributes the caller may set and hard
-// links within the tree are kept; symlinks are copied as symlinks.
-func Copy(src, dst string, o Options) error {
+// links within the tree are kept; symlinks are copied as symlinks. It
+// returns the number of bytes of file content copied.
+func Copy(src, dst string, o Options) (int64, error) {
 	srcDir, err := openDir(filepath.Dir(src))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer unix.Close(srcDir)
 	dstDir, err := openDir(filepath.Dir(dst))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer unix.Close(dstDir)
 	c := &copier{o: o, links: map[devIno]link{}, rootDir: dstDir}
-	return c.entry(srcDir, filepath.Base(src), dstDir, filepath.Base(dst), filepath.Base(dst))
+	err = c.entry(srcDir, filepath.Base(src), dstDir, filepath.Base(dst), filepath.Base(dst))
+	return c.bytes, err
 }
 
 type devIno struct{ dev, ino uint64 }
@@ -59,6 +61,7 @@ type copier struct {
 	o       Options
 	links   map[devIno]link
 	rootDir int // the destination's parent, the base of link paths
+	bytes   int64
 }
 
 func openDir(p string) (int, error) {
@@ -186,7 +189,9 @@ func (c *copier) file(srcDir int, name string, dstDir int, dname string, st *uni
 	out := os.NewFile(uintptr(dfd), dname)
 	defer out.Close()
 	// *os.File to *os.File: copy_file_range or sendfile, no user-space buffer.
-	if _, err := io.Copy(out, in); err != nil {
+	n, err := io.Copy(out, in)
+	c.bytes += n
+	if err != nil {
 		return err
 	}
 	return c.meta(dfd, sfd, dstDir, dname, st)

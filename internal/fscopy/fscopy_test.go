@@ -17,6 +17,14 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// mustCopy copies and returns the bytes copied.
+func mustCopy(t *testing.T, src, dst string, o Options) int64 {
+	t.Helper()
+	n, err := Copy(src, dst, o)
+	must(t, err)
+	return n
+}
+
 func lstat(t *testing.T, p string) *syscall.Stat_t {
 	t.Helper()
 	var st syscall.Stat_t
@@ -49,7 +57,10 @@ func tree(t *testing.T) string {
 func TestCopy_KeepsContentModesLinksAndTimes(t *testing.T) {
 	src := tree(t)
 	dst := filepath.Join(t.TempDir(), "dst")
-	must(t, Copy(src, dst, Options{KeepOwner: true}))
+	// file (5 bytes; its hard link is not copied again), suid 10, ro/inner 3
+	if n := mustCopy(t, src, dst, Options{KeepOwner: true}); n != 18 {
+		t.Errorf("copied %d bytes, want 18", n)
+	}
 	t.Cleanup(func() { os.Chmod(filepath.Join(dst, "ro"), 0o755) })
 	if b, err := os.ReadFile(filepath.Join(dst, "file")); err != nil || string(b) != "data\n" {
 		t.Fatalf("content %q %v", b, err)
@@ -93,7 +104,7 @@ func TestCopy_KeepsContentModesLinksAndTimes(t *testing.T) {
 func TestCopy_WithoutKeepOwnerFilesAreOurs(t *testing.T) {
 	src := tree(t)
 	dst := filepath.Join(t.TempDir(), "dst")
-	must(t, Copy(src, dst, Options{}))
+	mustCopy(t, src, dst, Options{})
 	t.Cleanup(func() { os.Chmod(filepath.Join(dst, "ro"), 0o755) })
 	if st := lstat(t, filepath.Join(dst, "file")); int(st.Uid) != os.Getuid() || st.Mode&0o777 != 0o640 {
 		t.Errorf("owner %d (want %d), mode %o", st.Uid, os.Getuid(), st.Mode&0o777)
@@ -104,16 +115,16 @@ func TestCopy_ExistingEntry(t *testing.T) {
 	src := tree(t)
 	dst := t.TempDir()
 	os.WriteFile(filepath.Join(dst, "file"), []byte("old"), 0o600)
-	err := Copy(filepath.Join(src, "file"), filepath.Join(dst, "file"), Options{})
+	_, err := Copy(filepath.Join(src, "file"), filepath.Join(dst, "file"), Options{})
 	if !errors.Is(err, unix.EEXIST) {
 		t.Fatalf("copy over an existing file without Replace: %v", err)
 	}
-	must(t, Copy(filepath.Join(src, "file"), filepath.Join(dst, "file"), Options{Replace: true}))
+	mustCopy(t, filepath.Join(src, "file"), filepath.Join(dst, "file"), Options{Replace: true})
 	if b, _ := os.ReadFile(filepath.Join(dst, "file")); string(b) != "data\n" {
 		t.Fatalf("not replaced: %q", b)
 	}
 	os.Mkdir(filepath.Join(dst, "d"), 0o755)
-	if err := Copy(filepath.Join(src, "file"), filepath.Join(dst, "d"), Options{Replace: true}); err == nil {
+	if _, err := Copy(filepath.Join(src, "file"), filepath.Join(dst, "d"), Options{Replace: true}); err == nil {
 		t.Fatal("a file replaced a directory")
 	}
 }
@@ -127,7 +138,7 @@ func TestCopy_NeverWritesThroughDestinationSymlinks(t *testing.T) {
 	must(t, os.MkdirAll(dst, 0o755))
 	must(t, os.Symlink(outside, filepath.Join(dst, "ro")))
 	must(t, os.Symlink(filepath.Join(outside, "victim"), filepath.Join(dst, "file")))
-	must(t, Copy(src, dst, Options{Replace: true}))
+	mustCopy(t, src, dst, Options{Replace: true})
 	t.Cleanup(func() { os.Chmod(filepath.Join(dst, "ro"), 0o755) })
 	if ents, _ := os.ReadDir(outside); len(ents) != 0 {
 		t.Fatalf("wrote outside the destination: %v", ents)
@@ -144,7 +155,7 @@ func TestCopy_NeverWritesThroughDestinationSymlinks(t *testing.T) {
 func TestCopy_SourceSymlinkIsCopiedAsLink(t *testing.T) {
 	src := tree(t)
 	dst := filepath.Join(t.TempDir(), "abs")
-	must(t, Copy(filepath.Join(src, "abs"), dst, Options{}))
+	mustCopy(t, filepath.Join(src, "abs"), dst, Options{})
 	if l, err := os.Readlink(dst); err != nil || l != "/etc/passwd" {
 		t.Fatalf("link %q %v", l, err)
 	}
@@ -154,7 +165,7 @@ func TestCopy_MergesIntoExistingDirectory(t *testing.T) {
 	src := tree(t)
 	dst := t.TempDir()
 	os.WriteFile(filepath.Join(dst, "mine"), []byte("keep"), 0o644)
-	must(t, Copy(src, dst, Options{Replace: true}))
+	mustCopy(t, src, dst, Options{Replace: true})
 	t.Cleanup(func() { os.Chmod(filepath.Join(dst, "ro"), 0o755) })
 	if b, _ := os.ReadFile(filepath.Join(dst, "mine")); string(b) != "keep" {
 		t.Error("merge removed an existing file")

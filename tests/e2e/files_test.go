@@ -172,6 +172,39 @@ func TestCp_DirectoriesBothWays(t *testing.T) {
 	}
 	nook(t, "cp", filepath.Join(host, "data"), name+":/data/a").Fails()
 	nook(t, "cp", name+":/nope", host).Exit(1).StderrContains("Could not find the file /nope")
+	// "-" streams a tar out and extracts one into a container directory.
+	names := tarNames(t, strings.NewReader(nook(t, "cp", name+":/data", "-").Ok().Stdout()))
+	for _, want := range []string{"data", "data/a", "data/sub/b"} {
+		if !names[want] {
+			t.Fatalf("cp CTR:/data - lacks %s: %v", want, names)
+		}
+	}
+	var tb strings.Builder
+	tw := tar.NewWriter(&tb)
+	tw.WriteHeader(&tar.Header{Name: "sub/t", Mode: 0o644, Size: 3, Typeflag: tar.TypeReg})
+	tw.Write([]byte("t!\n"))
+	tw.Close()
+	nook(t, "exec", name, "mkdir", "/tarin").Ok()
+	newCmd(t).WithStdin(strings.NewReader(tb.String())).Run("cp", "-", name+":/tarin").Ok()
+	nook(t, "exec", name, "cat", "/tarin/sub/t").Ok().StdoutIs("t!")
+	newCmd(t).WithStdin(strings.NewReader(tb.String())).Run("cp", "-", name+":/data/a").Fails().StderrContains("must be a directory")
+}
+
+// tarNames lists the entries of a tar stream (without "./" and "/").
+func tarNames(t *testing.T, r io.Reader) map[string]bool {
+	t.Helper()
+	names := map[string]bool{}
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return names
+		}
+		if err != nil {
+			t.Fatalf("read tar: %v", err)
+		}
+		names[strings.Trim(strings.TrimPrefix(h.Name, "./"), "/")] = true
+	}
 }
 
 // export writes a tar of the merged rootfs: image files, the container's
@@ -188,18 +221,7 @@ func TestExport_ListsFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	names := map[string]bool{}
-	tr := tar.NewReader(f)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("export tar: %v", err)
-		}
-		names[strings.TrimPrefix(h.Name, "./")] = true
-	}
+	names := tarNames(t, f)
 	for _, want := range []string{"added", "bin/busybox", "etc/passwd"} {
 		if !names[want] {
 			t.Errorf("export lacks %s (%d entries)", want, len(names))
