@@ -29,17 +29,23 @@ bench_files() {
 	"$nook" create --name "$dst" --network none bench-busybox:latest true >/dev/null
 	echo 0 >"$scratch/count"
 
-	# fresh DIR under scratch for each run; commit and cp-in use a counter.
+	# Fresh DIR under scratch for each run; commit and cp-in use a counter.
+	# sync before each loop: every loop starts without the dirty pages of
+	# the one before (each run writes 100 MB).
 	local tarline commitline outline inline
+	sync
 	tarline=$("$b" -n "$n" -label "tar -c | tar -x (100 MB, 1000 files)" -- \
 		sh -c 'd=$(mktemp -d -p "$1"); tar -C "$2" -c data | tar -C "$d" -x' sh "$scratch" "$src")
 	echo "$tarline"
+	sync
 	commitline=$("$b" -n "$n" -label "nook commit (100 MB, 1000 files)" -- \
 		sh -c 'i=$(cat "$1/count"); echo $((i+1)) >"$1/count"; exec "$2" commit "$3" "$4:$i"' sh "$scratch" "$nook" "$ctr" "$repo")
 	echo "$commitline"
+	sync
 	outline=$("$b" -n "$n" -label "nook cp CTR:/data HOSTDIR" -- \
 		sh -c 'd=$(mktemp -d -p "$1"); exec "$2" cp "$3:/data" "$d/"' sh "$scratch" "$nook" "$ctr")
 	echo "$outline"
+	sync
 	inline=$("$b" -n "$n" -label "nook cp HOSTDIR CTR:/dir" -- \
 		sh -c 'i=$(cat "$1/count"); echo $((i+1)) >"$1/count"; exec "$2" cp "$3" "$4:/in$i"' sh "$scratch" "$nook" "$src/data" "$dst")
 	echo "$inline"
