@@ -248,12 +248,29 @@ func TestVolume_CopyUpOnHost(t *testing.T) {
 	}
 }
 
-// Commit on a driver without staged extraction (vfs) takes the spooled
-// path; the image has the file and not the volume's.
-func TestCommit_Vfs(t *testing.T) {
-	s := freshStore(t, "NOOK_STORAGE_DRIVER=vfs")
-	img := s.busybox(t)
-	s.Run("run", "--name", "ctr", "-v", "/v", img, "sh", "-c", "echo kept > /kept && echo no > /v/no").Ok()
-	s.Run("commit", "ctr", "committed:v1").Ok().StdoutMatches(`^sha256:[0-9a-f]{64}$`)
-	s.Run("run", "--rm", "committed:v1", "sh", "-c", "cat /kept; ls /v | wc -l").Ok().StdoutIs("kept\n0")
+// Commit on every driver: overlay streams the diff into the new layer,
+// fuse-overlayfs does so through a mounted naive diff, vfs spools it. The
+// image has the new file, not the volume's, and a deleted file stays
+// deleted (a whiteout in the new layer).
+func TestCommit_EachDriver(t *testing.T) {
+	drivers := []struct {
+		name string
+		req  []Requirement
+	}{
+		{"overlay", []Requirement{NativeOverlay}},
+		{"fuse-overlayfs", []Requirement{FuseOverlay}},
+		{"vfs", nil},
+	}
+	for _, d := range drivers {
+		t.Run(d.name, func(t *testing.T) {
+			requires(t, d.req...)
+			s := freshStore(t, "NOOK_STORAGE_DRIVER="+d.name)
+			img := s.busybox(t)
+			s.Run("run", "--name", "ctr", "-v", "/v", img, "sh", "-c",
+				"echo kept > /kept && echo no > /v/no && rm /bin/vi && mkdir -p /d/e && echo x > /d/e/f").Ok()
+			s.Run("commit", "ctr", "committed:v1").Ok().StdoutMatches(`^sha256:[0-9a-f]{64}$`)
+			s.Run("run", "--rm", "committed:v1", "sh", "-c", "cat /kept /d/e/f; ls /v | wc -l; test -e /bin/vi || echo gone").
+				Ok().StdoutIs("kept\nx\n0\ngone")
+		})
+	}
 }
