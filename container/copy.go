@@ -29,12 +29,13 @@ type CopyOptions struct {
 
 // CopyFrom copies srcPath (inside r) to hostDst like docker cp: a file
 // into an existing directory keeps its name; otherwise dst is the new
-// name. Symlinks are resolved inside the container root, never outside.
-// It returns the bytes of file content copied.
+// name. Symlinks are resolved inside the container root (or the volume or
+// bind mount holding srcPath), never outside. It returns the bytes of
+// file content copied.
 func (m *Manager) CopyFrom(r *Record, srcPath, hostDst string, o CopyOptions) (int64, error) {
 	var n int64
-	err := m.withSource(r, srcPath, o, func(src string) (err error) {
-		n, err = copyPath(src, hostDst, contentsOnly(srcPath), o)
+	err := m.withSource(r, srcPath, o, func(src, name string) (err error) {
+		n, err = copyPath(src, name, hostDst, contentsOnly(srcPath) || name == "/", o)
 		return err
 	})
 	return n, err
@@ -43,8 +44,10 @@ func (m *Manager) CopyFrom(r *Record, srcPath, hostDst string, o CopyOptions) (i
 // CopyFromTar writes srcPath (inside r) to w as a tar stream whose
 // entries are named from srcPath's base name (docker cp CTR:PATH -).
 func (m *Manager) CopyFromTar(r *Record, srcPath string, w io.Writer, o CopyOptions) error {
-	return m.withSource(r, srcPath, o, func(src string) error {
-		rc, err := archive.TarWithOptions(filepath.Dir(src), &archive.TarOptions{IncludeFiles: []string{filepath.Base(src)}})
+	return m.withSource(r, srcPath, o, func(src, name string) error {
+		base := filepath.Base(src)
+		rc, err := archive.TarWithOptions(filepath.Dir(src), &archive.TarOptions{
+			IncludeFiles: []string{base}, RebaseNames: map[string]string{base: name}})
 		if err != nil {
 			return err
 		}
@@ -54,25 +57,46 @@ func (m *Manager) CopyFromTar(r *Record, srcPath string, w io.Writer, o CopyOpti
 	})
 }
 
-// withSource mounts r and calls fn with the host path of srcPath.
-func (m *Manager) withSource(r *Record, srcPath string, o CopyOptions, fn func(src string) error) error {
+// withSource mounts r and calls fn with the host path of srcPath and the
+// name a copy of it gets (srcPath's base name).
+func (m *Manager) withSource(r *Record, srcPath string, o CopyOptions, fn func(src, name string) error) error {
 	root, err := m.Store.Mount(r.ID, "")
 	if err != nil {
 		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
 	}
 	defer m.Store.Unmount(r.ID, false)
-	src, err := resolveSource(root, srcPath, o.FollowLink)
+	base, rel, _ := mountFor(r, root, srcPath)
+	src, err := resolveSource(base, rel, o.FollowLink)
 	if err != nil {
 		return err
 	}
 	if _, err := os.Lstat(src); err != nil {
 		return errdefs.NotFound("Could not find the file %s in container %s", srcPath, r.Name)
 	}
-	return fn(src)
+	return fn(src, path.Base(path.Clean("/"+srcPath)))
 }
 
-// CopyTo copies hostSrc into r at dstPath (resolved inside the root) and
-// returns the bytes of file content copied.
+// mountFor finds where container path p lives on the host: in the deepest
+// volume or bind mount whose destination holds p (returned with p's path
+// inside it and whether it is read-only), else in the container root.
+// tmpfs mounts exist only inside the container and are not looked at.
+func mountFor(r *Record, root, p string) (base, rel string, readOnly bool) {
+	clean := path.Clean("/" + p)
+	base, rel = root, clean
+	depth := -1
+	for _, mt := range r.Spec.Mounts {
+		d := path.Clean(mt.Destination)
+		if mt.Type == "tmpfs" || len(d) <= depth || (clean != d && !strings.HasPrefix(clean, d+"/")) {
+			continue
+		}
+		base, rel, readOnly, depth = mt.Source, "/"+strings.TrimPrefix(clean, d), mt.ReadOnly(), len(d)
+	}
+	return base, path.Clean(rel), readOnly
+}
+
+// CopyTo copies hostSrc into r at dstPath (resolved inside the root, or
+// the volume or bind mount holding dstPath) and returns the bytes of file
+// content copied.
 func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string, o CopyOptions) (int64, error) {
 	src := hostSrc
 	var err error
@@ -84,38 +108,45 @@ func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string, o CopyOptions) (int
 	if _, err := os.Lstat(src); err != nil {
 		return 0, errdefs.NotFound("could not find the file %s: %w", hostSrc, err)
 	}
+	var n int64
+	err = m.withDestination(r, dstPath, func(dst string) error {
+		n, err = copyPath(src, filepath.Base(hostSrc), dst, contentsOnly(hostSrc), o)
+		return err
+	})
+	return n, err
+}
+
+// withDestination mounts r and calls fn with the host path of dstPath.
+func (m *Manager) withDestination(r *Record, dstPath string, fn func(dst string) error) error {
 	root, err := m.Store.Mount(r.ID, "")
 	if err != nil {
-		return 0, fmt.Errorf("mount %s: %w", r.ID[:12], err)
+		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
 	}
 	defer m.Store.Unmount(r.ID, false)
-	dst, err := securejoin.SecureJoin(root, dstPath)
+	base, rel, ro := mountFor(r, root, dstPath)
+	if ro || (base == root && r.HostConfig.ReadonlyRootfs) {
+		return errdefs.Invalid("cannot copy to %s: it is on a read-only mount or root filesystem", dstPath)
+	}
+	dst, err := securejoin.SecureJoin(base, rel)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if strings.HasSuffix(dstPath, "/") {
 		dst += "/" // keeps docker cp's "must be a directory" meaning
 	}
-	return copyPath(src, dst, contentsOnly(hostSrc), o)
+	return fn(dst)
 }
 
 // CopyToTar extracts the tar stream in into the directory dstPath of r
 // (docker cp - CTR:PATH). The extraction runs chrooted into that
 // directory, so no entry or symlink can lead it outside.
 func (m *Manager) CopyToTar(r *Record, in io.Reader, dstPath string, o CopyOptions) error {
-	root, err := m.Store.Mount(r.ID, "")
-	if err != nil {
-		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
-	}
-	defer m.Store.Unmount(r.ID, false)
-	dst, err := securejoin.SecureJoin(root, dstPath)
-	if err != nil {
-		return err
-	}
-	if fi, err := os.Stat(dst); err != nil || !fi.IsDir() {
-		return errdefs.Invalid("destination \"%s:%s\" must be a directory", r.Name, dstPath)
-	}
-	return chrootarchive.Untar(in, dst, &archive.TarOptions{NoLchown: !o.Archive})
+	return m.withDestination(r, dstPath, func(dst string) error {
+		if fi, err := os.Stat(dst); err != nil || !fi.IsDir() {
+			return errdefs.Invalid("destination \"%s:%s\" must be a directory", r.Name, dstPath)
+		}
+		return chrootarchive.Untar(in, dst, &archive.TarOptions{NoLchown: !o.Archive})
+	})
 }
 
 // resolveSource finds p inside root. The last element is a symlink to
@@ -140,9 +171,9 @@ func contentsOnly(p string) bool {
 }
 
 // copyPath copies src to dst with docker cp's naming rules: into an
-// existing directory under src's name (or its content with
-// contentsOnly), over an existing file, or as the new name dst.
-func copyPath(src, dst string, contentsOnly bool, o CopyOptions) (int64, error) {
+// existing directory as name (or its content with contentsOnly), over an
+// existing file, or as the new name dst.
+func copyPath(src, name, dst string, contentsOnly bool, o CopyOptions) (int64, error) {
 	fi, err := os.Lstat(src)
 	if err != nil {
 		return 0, err
@@ -153,7 +184,7 @@ func copyPath(src, dst string, contentsOnly bool, o CopyOptions) (int64, error) 
 	case err == nil && di.IsDir() && fi.IsDir() && contentsOnly:
 		return copyContents(src, dst, opts)
 	case err == nil && di.IsDir():
-		return fscopy.Copy(src, filepath.Join(dst, filepath.Base(src)), opts)
+		return fscopy.Copy(src, filepath.Join(dst, name), opts)
 	case err == nil && fi.IsDir():
 		return 0, errdefs.Invalid("cannot copy a directory to a file: %s is not a directory", dst)
 	case err == nil:

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/nook-dev/nook/spec"
 )
 
 // docker cp's naming rules, on plain directories.
@@ -38,7 +40,7 @@ func TestCopyPath_DockerNaming(t *testing.T) {
 			if c.dst[len(c.dst)-1] == '/' {
 				d += "/"
 			}
-			_, err := copyPath(filepath.Join(src, c.src), d, c.contents, CopyOptions{})
+			_, err := copyPath(filepath.Join(src, c.src), c.src, d, c.contents, CopyOptions{})
 			if c.fails {
 				if err == nil {
 					t.Fatal("copy succeeded")
@@ -74,6 +76,29 @@ func TestContentsOnly(t *testing.T) {
 	for p, want := range map[string]bool{"/data/.": true, ".": true, "/data": false, "/data/": false, "./x": false} {
 		if contentsOnly(p) != want {
 			t.Errorf("contentsOnly(%q) = %v", p, !want)
+		}
+	}
+}
+
+func TestMountFor_DeepestVolumeOrBind(t *testing.T) {
+	r := &Record{}
+	r.Spec.Mounts = []spec.Mount{
+		{Type: "volume", Source: "/vols/v/_data", Destination: "/data"},
+		{Type: "bind", Source: "/host/ro", Destination: "/data/ro/", Options: []string{"ro"}},
+		{Type: "tmpfs", Source: "tmpfs", Destination: "/data/tmp"},
+	}
+	for p, want := range map[string][3]string{
+		"/etc/passwd":     {"/root", "/etc/passwd", ""},
+		"/data":           {"/vols/v/_data", "/", ""},
+		"/data/x/y":       {"/vols/v/_data", "/x/y", ""},
+		"/data/ro/f":      {"/host/ro", "/f", "ro"},
+		"/data/rox":       {"/vols/v/_data", "/rox", ""},
+		"/data/tmp/f":     {"/vols/v/_data", "/tmp/f", ""},
+		"data/../data/./": {"/vols/v/_data", "/", ""},
+	} {
+		base, rel, ro := mountFor(r, "/root", p)
+		if base != want[0] || rel != want[1] || ro != (want[2] == "ro") {
+			t.Errorf("mountFor(%q) = %q %q %v, want %v", p, base, rel, ro, want)
 		}
 	}
 }

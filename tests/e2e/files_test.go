@@ -207,6 +207,36 @@ func tarNames(t *testing.T, r io.Reader) map[string]bool {
 	}
 }
 
+// cp reaches into a container's volumes and bind mounts (running or
+// not), names copies after the container path, and refuses a read-only
+// bind.
+func TestCp_VolumesAndBinds(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	t.Cleanup(func() { newCmd(t).Run("rm", "-f", "-v", name).Wait() })
+	ro := t.TempDir()
+	os.WriteFile(filepath.Join(ro, "r"), []byte("ro\n"), 0o644)
+	nook(t, "run", "--name", name, "-v", "/test", "-v", ro+":/ro:ro", img, "sh", "-c", "echo v > /test/file").Ok()
+	host := t.TempDir()
+	nook(t, "cp", name+":/test", host).Ok()
+	if b, err := os.ReadFile(filepath.Join(host, "test", "file")); err != nil || string(b) != "v\n" {
+		t.Fatalf("cp of a volume: %q %v (want HOST/test/file)", b, err)
+	}
+	nook(t, "cp", name+":/ro/r", host).Ok()
+	if b, _ := os.ReadFile(filepath.Join(host, "r")); string(b) != "ro\n" {
+		t.Fatalf("cp from a bind mount: %q", b)
+	}
+	nook(t, "cp", filepath.Join(host, "r"), name+":/test/in").Ok()
+	vol := nook(t, "inspect", "-f", `{{range .Mounts}}{{if eq .Destination "/test"}}{{.Source}}{{end}}{{end}}`, name).Ok().Line()
+	if b, err := os.ReadFile(filepath.Join(vol, "in")); err != nil || string(b) != "ro\n" {
+		t.Fatalf("cp into a volume did not land in %s: %q %v", vol, b, err)
+	}
+	nook(t, "cp", filepath.Join(host, "r"), name+":/ro/new").Fails().StderrContains("read-only")
+	if _, err := os.Stat(filepath.Join(ro, "new")); err == nil {
+		t.Fatal("cp wrote into a read-only bind mount")
+	}
+}
+
 // export writes a tar of the merged rootfs: image files, the container's
 // own changes (not the deleted ones), and no volume content.
 func TestExport_ListsFiles(t *testing.T) {
