@@ -89,28 +89,33 @@ func commitConfig(c image.ContainerConfig, r *Record) image.ContainerConfig {
 
 // putDiff stores the changes of layerID as a new layer on parent.
 func (m *Manager) putDiff(layerID, parent string) (*storage.Layer, error) {
-	var diff io.Reader
-	if m.Store.GraphDriverName() == "overlay" {
-		// The overlay driver extracts a new layer into a staging directory
-		// before it takes the layer lock, so the diff can stream straight
-		// in if it is opened only once that extraction reads it.
-		ld := &lazyDiff{open: func() (io.ReadCloser, error) { return m.Store.Diff("", layerID, nil) }}
-		defer ld.Close()
-		diff = ld
-	} else {
-		f, err := m.spoolDiff(layerID)
-		if err != nil {
-			return nil, fmt.Errorf("read changes of %s: %w", layerID[:12], err)
-		}
-		defer os.Remove(f.Name())
-		defer f.Close()
-		diff = f
+	diff, done, err := m.diffReader(layerID)
+	if err != nil {
+		return nil, err
 	}
+	defer done()
 	layer, _, err := m.Store.PutLayer("", parent, nil, "", false, nil, diff)
 	if err != nil {
 		return nil, fmt.Errorf("write layer: %w", err)
 	}
 	return layer, nil
+}
+
+// diffReader returns the changes of layerID as a tar stream for PutLayer,
+// and a func to call once PutLayer returned.
+func (m *Manager) diffReader(layerID string) (io.Reader, func(), error) {
+	if m.Store.GraphDriverName() == "overlay" {
+		// The overlay driver extracts a new layer into a staging directory
+		// before it takes the layer lock, so the diff can stream straight
+		// in if it is opened only once that extraction reads it.
+		ld := &lazyDiff{open: func() (io.ReadCloser, error) { return m.Store.Diff("", layerID, nil) }}
+		return ld, func() { ld.Close() }, nil
+	}
+	f, err := m.spoolDiff(layerID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read changes of %s: %w", layerID[:12], err)
+	}
+	return f, func() { f.Close(); os.Remove(f.Name()) }, nil
 }
 
 // lazyDiff opens a layer's diff on the first Read and closes it (which
