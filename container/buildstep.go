@@ -64,12 +64,11 @@ func (m *Manager) RunStep(ctx context.Context, o StepOptions) (image.LayerInfo, 
 	}
 	m.Store.Unmount(work.ID, true)
 	mounted = false
-	diff, err := m.spoolDiff(work.ID)
+	diff, done, err := m.diffReader(work.ID)
 	if err != nil {
 		return image.LayerInfo{}, fmt.Errorf("read step changes: %w", err)
 	}
-	defer os.Remove(diff.Name())
-	defer diff.Close()
+	defer done()
 	return m.Store.AddLayer(o.Parent, o.Names, diff)
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"go.podman.io/storage"
+
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
 )
@@ -47,15 +49,9 @@ func (m *Manager) Commit(r *Record, o CommitOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	diff, err := m.spoolDiff(sc.LayerID)
+	layer, err := m.putDiff(sc.LayerID, img.TopLayer)
 	if err != nil {
-		return "", fmt.Errorf("read changes of %s: %w", r.ID[:12], err)
-	}
-	layer, _, err := m.Store.PutLayer("", img.TopLayer, nil, "", false, nil, diff)
-	diff.Close()
-	os.Remove(diff.Name())
-	if err != nil {
-		return "", fmt.Errorf("write layer: %w", err)
+		return "", err
 	}
 	cfg.Config = commitConfig(cfg.Config, r)
 	if err := image.ApplyChanges(&cfg.Config, o.Changes); err != nil {
@@ -91,9 +87,81 @@ func commitConfig(c image.ContainerConfig, r *Record) image.ContainerConfig {
 	return out
 }
 
+// putDiff stores the changes of layerID as a new layer on parent.
+func (m *Manager) putDiff(layerID, parent string) (*storage.Layer, error) {
+	diff, done, err := m.diffReader(layerID)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	layer, _, err := m.Store.PutLayer("", parent, nil, "", false, nil, diff)
+	if err != nil {
+		return nil, fmt.Errorf("write layer: %w", err)
+	}
+	return layer, nil
+}
+
+// diffReader returns the changes of layerID as a tar stream for PutLayer,
+// and a func to call once PutLayer returned.
+func (m *Manager) diffReader(layerID string) (io.Reader, func(), error) {
+	if m.Store.GraphDriverName() == "overlay" {
+		// The overlay driver extracts a new layer into a staging directory
+		// before it takes the layer lock, so the diff can stream straight
+		// in if it is opened only once that extraction reads it.
+		ld := &lazyDiff{open: func() (io.ReadCloser, error) { return m.Store.Diff("", layerID, nil) }}
+		return ld, func() { ld.Close() }, nil
+	}
+	f, err := m.spoolDiff(layerID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read changes of %s: %w", layerID[:12], err)
+	}
+	return f, func() { f.Close(); os.Remove(f.Name()) }, nil
+}
+
+// lazyDiff opens a layer's diff on the first Read and closes it (which
+// releases the layer store's lock) as soon as it is read to the end or
+// fails, before PutLayer locks the store to register the new layer.
+type lazyDiff struct {
+	open func() (io.ReadCloser, error)
+	rc   io.ReadCloser
+	err  error
+}
+
+func (d *lazyDiff) Read(p []byte) (int, error) {
+	if d.err != nil {
+		return 0, d.err
+	}
+	if d.rc == nil {
+		if d.rc, d.err = d.open(); d.err != nil {
+			d.err = fmt.Errorf("read changes: %w", d.err)
+			return 0, d.err
+		}
+	}
+	n, err := d.rc.Read(p)
+	if err != nil {
+		d.err = err
+		d.Close()
+	}
+	return n, err
+}
+
+// Close releases the diff; it is safe to call more than once.
+func (d *lazyDiff) Close() error {
+	if d.rc == nil {
+		return nil
+	}
+	err := d.rc.Close()
+	d.rc = nil
+	if d.err == nil {
+		d.err = io.ErrClosedPipe
+	}
+	return err
+}
+
 // spoolDiff writes a layer's changes to a temporary file: the reader
 // returned by Diff holds the layer store's lock until closed, so feeding
-// it straight into PutLayer would deadlock.
+// it straight into a PutLayer that extracts under that lock (drivers
+// other than overlay) would deadlock.
 func (m *Manager) spoolDiff(layerID string) (*os.File, error) {
 	dir := filepath.Join(m.DataDir, "tmp")
 	if err := os.MkdirAll(dir, 0o700); err != nil {

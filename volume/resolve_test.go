@@ -52,6 +52,8 @@ func stat(t *testing.T, p string) *syscall.Stat_t {
 	return &st
 }
 
+// Copy-up keeps owners (moby's copyOwnership); the details of what a copy
+// keeps are internal/fscopy's tests.
 func TestCopyUp_PreservesContent(t *testing.T) {
 	root := makeRootfs(t)
 	dst := t.TempDir()
@@ -65,32 +67,11 @@ func TestCopyUp_PreservesContent(t *testing.T) {
 	if st := stat(t, filepath.Join(dst, "app.conf")); st.Uid != 33 || st.Gid != 34 || st.Mode&0o7777 != 0o640 {
 		t.Errorf("owner/mode of app.conf: %d:%d %o", st.Uid, st.Gid, st.Mode&0o7777)
 	}
-	if st := stat(t, filepath.Join(dst, "suid")); st.Mode&0o7777 != 0o4755 {
-		t.Errorf("setuid lost: %o", st.Mode&0o7777)
-	}
 	if st := stat(t, filepath.Join(dst, "conf.d")); st.Mode&0o7777 != 0o2775 {
 		t.Errorf("setgid dir mode: %o", st.Mode&0o7777)
 	}
 	if l, err := os.Readlink(filepath.Join(dst, "conf.d/link")); err != nil || l != "../app.conf" {
 		t.Errorf("symlink: %q %v", l, err)
-	}
-	if a, b := stat(t, filepath.Join(dst, "app.conf")), stat(t, filepath.Join(dst, "hard")); a.Ino != b.Ino {
-		t.Error("hard link became a copy")
-	}
-	if st := stat(t, filepath.Join(dst, "fifo")); st.Mode&syscall.S_IFMT != syscall.S_IFIFO {
-		t.Error("fifo not copied")
-	}
-	if v := make([]byte, 8); true {
-		if n, err := unix.Lgetxattr(filepath.Join(root, "etc/app/app.conf"), "user.nook", v); err == nil {
-			m, err := unix.Lgetxattr(filepath.Join(dst, "app.conf"), "user.nook", v)
-			if err != nil || string(v[:m]) != "yes" || n != m {
-				t.Errorf("xattr not copied: %v", err)
-			}
-		}
-	}
-	srcTime, dstTime := stat(t, filepath.Join(root, "etc/app/app.conf")).Mtim, stat(t, filepath.Join(dst, "app.conf")).Mtim
-	if srcTime != dstTime {
-		t.Errorf("mtime %v != %v", dstTime, srcTime)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -67,9 +66,6 @@ func init() {
 				defer closeFn()
 				return s.ctrs.Export(r, w)
 			})},
-		&cli.Command{Name: "cp", Usage: "copy files/folders between a container and the local filesystem",
-			ArgsUsage: "CONTAINER:SRC_PATH DEST_PATH | SRC_PATH CONTAINER:DEST_PATH",
-			Action:    withSession(cpAction)},
 	)
 }
 
@@ -86,28 +82,4 @@ func outputFile(path string) (io.Writer, func(), error) {
 		return nil, nil, err
 	}
 	return f, func() { f.Close() }, nil
-}
-
-func cpAction(c *cli.Context, s *session) error {
-	if c.NArg() != 2 {
-		return &usageErr{msg: "\"nook cp\" requires exactly 2 arguments.\nSee 'nook cp --help'."}
-	}
-	src, dst := c.Args().Get(0), c.Args().Get(1)
-	sc, sp, srcIn := strings.Cut(src, ":")
-	dc, dp, dstIn := strings.Cut(dst, ":")
-	switch {
-	case srcIn && !dstIn:
-		r, err := s.ctrs.Lookup(sc)
-		if err != nil {
-			return err
-		}
-		return s.ctrs.CopyFrom(r, sp, dst)
-	case dstIn && !srcIn:
-		r, err := s.ctrs.Lookup(dc)
-		if err != nil {
-			return err
-		}
-		return s.ctrs.CopyTo(r, src, dp)
-	}
-	return errdefs.Invalid("copying between containers is not supported; one of the paths must be local")
 }
