@@ -107,6 +107,7 @@ func (s *session) imageUsers(imageID string) []string {
 // template fields).
 type imageRow struct {
 	ID, Repository, Tag, Digest, CreatedSince, CreatedAt, Size string
+	created                                                    time.Time
 }
 
 func imageRows(list []image.Summary, noTrunc bool) []imageRow {
@@ -117,7 +118,7 @@ func imageRows(list []image.Summary, noTrunc bool) []imageRow {
 			id = "sha256:" + img.ID
 		}
 		base := imageRow{ID: id, Digest: "<none>", CreatedSince: humanDuration(time.Since(img.Created)) + " ago",
-			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size)}
+			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size), created: img.Created}
 		if len(img.Names) == 0 {
 			r := base
 			r.Repository, r.Tag = "<none>", "<none>"
@@ -142,7 +143,22 @@ func imagesAction(c *cli.Context, s *session) error {
 	if err != nil {
 		return err
 	}
-	rows := imageRows(list, c.Bool("no-trunc"))
+	f, err := parseImageFilters(c.StringSlice("filter"), func(ref string) (time.Time, error) {
+		img, err := s.store.Lookup(ref)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return img.Created, nil
+	})
+	if err != nil {
+		return err
+	}
+	var rows []imageRow
+	for _, r := range imageRows(list, c.Bool("no-trunc")) {
+		if f.keep(r) {
+			rows = append(rows, r)
+		}
+	}
 	if ref := c.Args().First(); ref != "" {
 		rows = filterRows(rows, ref)
 	}
