@@ -75,7 +75,13 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if rec.Hostname == "" {
 		rec.Hostname = rec.ID[:12]
 	}
-	if _, err := m.Store.CreateContainer(rec.ID, []string{rec.Name}, img.ID, "", "", nil); err != nil {
+	unlockNames, err := m.lockNames()
+	if err != nil {
+		return nil, err
+	}
+	_, err = m.Store.CreateContainer(rec.ID, []string{rec.Name}, img.ID, "", "", nil)
+	unlockNames()
+	if err != nil {
 		if errors.Is(err, storage.ErrDuplicateName) {
 			return nil, errdefs.Conflict("Conflict. The container name \"/%s\" is already in use. You have to remove (or rename) that container to be able to reuse that name.", rec.Name)
 		}
