@@ -1,0 +1,53 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/monitor"
+)
+
+// Attach connects to the monitor of a running detached container and
+// copies its streams (output from now on) until it exits; it returns the
+// container's exit code, or monitor.ErrDetached after the detach keys.
+func (m *Manager) Attach(r *Record, o monitor.AttachOptions) (int, error) {
+	if err := m.attachable(r); err != nil {
+		return 0, err
+	}
+	code, err := monitor.Attach(m.Dir(r.ID), o)
+	switch {
+	case err == nil, errors.Is(err, monitor.ErrDetached):
+		return code, err
+	case errors.Is(err, monitor.ErrNoExitCode):
+		// Exited as we connected, or its monitor died: the record knows.
+		return m.waitExited(r), nil
+	}
+	if err := m.attachable(r); err != nil {
+		return 0, err
+	}
+	return 0, errdefs.WithHint(fmt.Errorf("attach to container %s: %w", r.Name, err),
+		"only containers started in the background (run -d, start) by this version of nook accept attach; `nook logs -f` follows any container")
+}
+
+func (m *Manager) attachable(r *Record) error {
+	switch st := m.CurrentState(r); st.Status {
+	case StatusRunning:
+		return nil
+	case StatusRestarting:
+		return errdefs.Conflict("You cannot attach to a restarting container, wait until it is running")
+	}
+	return errdefs.Conflict("You cannot attach to a stopped container, start it first")
+}
+
+// waitExited waits until r's current process ended (a restart counts).
+func (m *Manager) waitExited(r *Record) int {
+	for {
+		st := m.CurrentState(r)
+		if st.Status != StatusRunning {
+			return st.ExitCode
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
