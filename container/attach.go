@@ -18,7 +18,11 @@ func (m *Manager) Attach(r *Record, o monitor.AttachOptions) (int, error) {
 	}
 	code, err := monitor.Attach(m.Dir(r.ID), o)
 	switch {
-	case err == nil, errors.Is(err, monitor.ErrDetached):
+	case err == nil:
+		// As with docker attach, the state is final once attach returns.
+		m.waitExited(r)
+		return code, nil
+	case errors.Is(err, monitor.ErrDetached):
 		return code, err
 	case errors.Is(err, monitor.ErrNoExitCode):
 		// Exited as we connected, or its monitor died: the record knows.
