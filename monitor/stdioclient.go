@@ -61,16 +61,7 @@ func Attach(dir string, o AttachOptions) (int, error) {
 			}
 		}()
 	}
-	go func() {
-		for sz := range o.Resize {
-			p := make([]byte, 4)
-			binary.BigEndian.PutUint16(p, sz[0])
-			binary.BigEndian.PutUint16(p[2:], sz[1])
-			if send(frameResize, p) != nil {
-				return
-			}
-		}
-	}()
+	go sendSizes(o.Resize, send)
 	hdr := make([]byte, 5)
 	for {
 		_, err := io.ReadFull(conn, hdr)
@@ -95,6 +86,18 @@ func Attach(dir string, o AttachOptions) (int, error) {
 		case frameExit:
 			code, _ := strconv.Atoi(string(p))
 			return code, nil
+		}
+	}
+}
+
+// sendSizes forwards terminal sizes until the channel or the connection ends.
+func sendSizes(sizes <-chan [2]uint16, send func(byte, []byte) error) {
+	for sz := range sizes {
+		p := make([]byte, 4)
+		binary.BigEndian.PutUint16(p, sz[0])
+		binary.BigEndian.PutUint16(p[2:], sz[1])
+		if send(frameResize, p) != nil {
+			return
 		}
 	}
 }
