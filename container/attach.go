@@ -13,7 +13,7 @@ import (
 // copies its streams (output from now on) until it exits; it returns the
 // container's exit code, or monitor.ErrDetached after the detach keys.
 func (m *Manager) Attach(r *Record, o monitor.AttachOptions) (int, error) {
-	if err := m.attachable(r); err != nil {
+	if err := m.CanAttach(r); err != nil {
 		return 0, err
 	}
 	code, err := monitor.Attach(m.Dir(r.ID), o)
@@ -28,14 +28,15 @@ func (m *Manager) Attach(r *Record, o monitor.AttachOptions) (int, error) {
 		// Exited as we connected, or its monitor died: the record knows.
 		return m.waitExited(r), nil
 	}
-	if err := m.attachable(r); err != nil {
+	if err := m.CanAttach(r); err != nil {
 		return 0, err
 	}
 	return 0, errdefs.WithHint(fmt.Errorf("attach to container %s: %w", r.Name, err),
 		"only containers started in the background (run -d, start) by this version of nook accept attach; `nook logs -f` follows any container")
 }
 
-func (m *Manager) attachable(r *Record) error {
+// CanAttach says why r cannot be attached to, as Docker words it.
+func (m *Manager) CanAttach(r *Record) error {
 	switch st := m.CurrentState(r); st.Status {
 	case StatusRunning:
 		return nil

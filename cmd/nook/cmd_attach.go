@@ -47,6 +47,9 @@ func attachAction(c *cli.Context, s *session) error {
 	if err != nil {
 		return err
 	}
+	if err := s.ctrs.CanAttach(r); err != nil {
+		return err
+	}
 	stdinFd := int(os.Stdin.Fd())
 	withStdin := !c.Bool("no-stdin")
 	if r.Tty && withStdin && !term.IsTerminal(stdinFd) {

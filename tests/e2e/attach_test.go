@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 func TestRename_ConflictAndMissing(t *testing.T) {
@@ -131,4 +133,27 @@ func TestPs_ImageShowsIDAfterRmiForce(t *testing.T) {
 	nook(t, "rmi", "-f", tag).Ok()
 	nook(t, "ps", "--filter", "name=^"+name+"$", "--format", "{{.Image}}").Ok().StdoutIs(id[:12])
 	nook(t, "ps", "--no-trunc", "--filter", "name=^"+name+"$", "--format", "{{.Image}}").Ok().StdoutIs("sha256:" + id)
+}
+
+func TestAttach_TTYResizeDetachAndReattach(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "-it", "--name", name, img, "sh").Ok()
+	s := startPty(t, &pty.Winsize{Rows: 25, Cols: 90}, "attach", name)
+	// The prompt was printed before attaching: ask for output.
+	s.send("echo $((6*7))x; stty size\n")
+	s.expect(`42x\r?\n25 90`)
+	s.send("\x10\x11") // ctrl-p ctrl-q: detach, the container keeps running
+	s.expect(`read escape sequence`)
+	if code := s.wait(); code != 1 {
+		t.Fatalf("detach: exit %d, want 1; screen:\n%s", code, s.output())
+	}
+	nook(t, "inspect", "-f", "{{.State.Status}}", name).Ok().StdoutIs("running")
+	again := startPty(t, &pty.Winsize{Rows: 30, Cols: 70}, "attach", "--detach-keys", "ctrl-x,x", name)
+	again.send("stty size; exit 7\n")
+	again.expect(`30 70`)
+	if code := again.wait(); code != 7 {
+		t.Fatalf("exit %d, want the container's 7; screen:\n%s", code, again.output())
+	}
+	newCmd(t).WithStdin(strings.NewReader("")).Run("attach", name).Exit(1).StderrContains("You cannot attach to a stopped container")
 }
