@@ -15,7 +15,7 @@ set -euo pipefail
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 user=${NOOK_TEST_USER:-nooktest}
 packages=(uidmap slirp4netns fuse-overlayfs busybox-static passt docker-registry
-	apache2-utils curl iproute2 mmdebstrap gcc libc6-dev git ca-certificates
+	apache2-utils curl iproute2 mmdebstrap gcc libc6-dev git ca-certificates procps
 	# C headers so that plain `go vet ./...` and `go build` (without the
 	# Makefile's tags) compile containers/storage and containers/image too.
 	libgpgme-dev libbtrfs-dev pkg-config)
@@ -23,7 +23,7 @@ packages=(uidmap slirp4netns fuse-overlayfs busybox-static passt docker-registry
 declare -A provides=(
 	[newuidmap]=uidmap [newgidmap]=uidmap [slirp4netns]=slirp4netns
 	[fuse-overlayfs]=fuse-overlayfs [pasta]=passt [docker-registry]=docker-registry
-	[htpasswd]=apache2-utils [curl]=curl [ip]=iproute2 [mmdebstrap]=mmdebstrap
+	[ps]=procps [htpasswd]=apache2-utils [curl]=curl [ip]=iproute2 [mmdebstrap]=mmdebstrap
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }
