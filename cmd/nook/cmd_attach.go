@@ -35,15 +35,15 @@ func init() {
 }
 
 func attachAction(c *cli.Context, s *session) error {
-	r, err := s.ctrs.Lookup(c.Args().First())
-	if err != nil {
-		return err
-	}
 	spec := c.String("detach-keys")
 	if spec == "" {
 		spec = "ctrl-p,ctrl-q"
 	}
 	keys, err := parseDetachKeys(spec)
+	if err != nil {
+		return err
+	}
+	r, err := s.ctrs.Lookup(c.Args().First())
 	if err != nil {
 		return err
 	}

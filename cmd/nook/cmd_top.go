@@ -14,7 +14,7 @@ func init() {
 		SkipFlagParsing: true,
 		Action: func(c *cli.Context) error {
 			if c.Args().First() == "--help" {
-				return cli.ShowCommandHelp(c, "top")
+				return cli.ShowCommandHelp(c.Lineage()[1], "top")
 			}
 			if c.NArg() < 1 {
 				return cli.Exit("\"nook top\" requires at least 1 argument.\nSee 'nook top --help'.", 1)
