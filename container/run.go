@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/nook-dev/nook/internal/errdefs"
@@ -111,7 +112,14 @@ func (m *Manager) delete(r *Record) error {
 		return fmt.Errorf("remove container layer %s: %w", r.ID[:12], err)
 	}
 	os.RemoveAll(filepath.Join(m.RunDir, "containers", r.ID))
-	if err := os.RemoveAll(m.Dir(r.ID)); err != nil {
+	// The monitor's cleanup may create its lock file while we remove the
+	// directory (rm -f right after the stop): then remove again.
+	err := os.RemoveAll(m.Dir(r.ID))
+	for i := 0; errors.Is(err, syscall.ENOTEMPTY) && i < 10; i++ {
+		time.Sleep(20 * time.Millisecond)
+		err = os.RemoveAll(m.Dir(r.ID))
+	}
+	if err != nil {
 		return err
 	}
 	if r.HostConfig.AutoRemove || r.removeVolumes {
