@@ -25,8 +25,7 @@ func (m *Manager) Attach(r *Record, o monitor.AttachOptions) (int, error) {
 	case errors.Is(err, monitor.ErrDetached):
 		return code, err
 	case errors.Is(err, monitor.ErrNoExitCode):
-		// Exited as we connected, or its monitor died: the record knows.
-		return m.waitExited(r), nil
+		return m.streamEnded(r)
 	}
 	if err := m.CanAttach(r); err != nil {
 		return 0, err
@@ -44,6 +43,20 @@ func (m *Manager) CanAttach(r *Record) error {
 		return errdefs.Conflict("You cannot attach to a restarting container, wait until it is running")
 	}
 	return errdefs.Conflict("You cannot attach to a stopped container, start it first")
+}
+
+// streamEnded explains a stream that ended without an exit code: the
+// container exited as we connected or its monitor died (the record then
+// says so shortly), or the monitor cut off a client that did not keep up.
+func (m *Manager) streamEnded(r *Record) (int, error) {
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); {
+		if st := m.CurrentState(r); st.Status != StatusRunning {
+			return st.ExitCode, nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return 0, errdefs.WithHint(fmt.Errorf("attach to container %s: the output stream ended while the container runs: this client did not read its output fast enough", r.Name),
+		"attach again, or follow the output with `nook logs -f`")
 }
 
 // waitExited waits until r's current process ended (a restart counts).
