@@ -84,7 +84,13 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	// without fsync and its overlay is mounted "volatile" (no syncfs on
 	// unmount); it is gone after a crash anyway.
 	opts := &storage.ContainerOptions{Volatile: o.HostConfig.AutoRemove}
-	if _, err := m.Store.CreateContainer(rec.ID, []string{rec.Name}, img.ID, "", "", opts); err != nil {
+	unlockNames, err := m.lockNames()
+	if err != nil {
+		return nil, err
+	}
+	_, err = m.Store.CreateContainer(rec.ID, []string{rec.Name}, img.ID, "", "", opts)
+	unlockNames()
+	if err != nil {
 		if errors.Is(err, storage.ErrDuplicateName) {
 			return nil, errdefs.Conflict("Conflict. The container name \"/%s\" is already in use. You have to remove (or rename) that container to be able to reuse that name.", rec.Name)
 		}

@@ -34,7 +34,7 @@ func (m *Manager) StartDetached(r *Record) error {
 		return err
 	}
 	cfg := monitor.Config{
-		Spec: r.Spec, Dir: m.Dir(r.ID), Tty: r.Tty, Network: r.Network,
+		Spec: r.Spec, Dir: m.Dir(r.ID), Tty: r.Tty, Stdin: r.OpenStdin, Network: r.Network,
 		Restart: r.HostConfig.RestartPolicy.Name, MaxRetries: r.HostConfig.RestartPolicy.MaximumRetryCount,
 		Env: m.InitEnv(), Cleanup: []string{"/proc/self/exe", "_cleanup", r.ID},
 		Healthcheck: ProbeConfig(r), Health: m.ReadState(r.ID).Health,

@@ -14,6 +14,8 @@ type Config struct {
 	Dir string `json:"dir"`
 	// Tty gives the process a pty (logs get its output as stdout).
 	Tty bool `json:"tty"`
+	// Stdin keeps the process's stdin open for attach clients (-i).
+	Stdin bool `json:"stdin,omitempty"`
 	// Network describes how to connect the container.
 	Network spec.Network `json:"network"`
 	// Restart is the --restart policy: no, always, unless-stopped,

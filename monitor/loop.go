@@ -17,6 +17,7 @@ func (m *monitor) loop() {
 			m.waitOutput()
 		}
 		code := sandbox.ExitCode(m.proc.Cmd.ProcessState)
+		m.att.exited(code)
 		m.detachNetwork()
 		m.mu.Lock()
 		m.proc = nil

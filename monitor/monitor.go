@@ -42,6 +42,8 @@ type monitor struct {
 	health healthState
 	// waitOutput blocks until the process's output is fully logged.
 	waitOutput func()
+	// att serves `nook attach` (stdio.go).
+	att *attachServer
 }
 
 // Main is the entry point of `nook _monitor`. It never returns.
@@ -59,6 +61,7 @@ func Main() {
 		os.Exit(1)
 	}
 	cfgFile.Close()
+	m.att = serveAttach(m.cfg.Dir)
 	if err := m.start(); err != nil {
 		r := Report{Code: 125, Message: err.Error()}
 		var ie *sandbox.InitError
@@ -71,6 +74,7 @@ func Main() {
 		// The CLI, still waiting for this report, unmounts and removes what
 		// it created; running the cleanup command here would wait for the
 		// container lock the CLI holds.
+		m.att.close()
 		json.NewEncoder(report).Encode(r)
 		report.Close()
 		os.Exit(1)
@@ -78,6 +82,7 @@ func Main() {
 	report.Close()
 	m.forwardTerm()
 	m.loop()
+	m.att.close()
 	m.cleanup()
 	os.Exit(0)
 }
@@ -116,42 +121,6 @@ func (m *monitor) start() error {
 	m.writeState()
 	m.waitOutput = wait
 	return nil
-}
-
-// stdio makes the pipes (or pty) that feed the log.
-func (m *monitor) stdio() (sandbox.Stdio, func(), func(), error) {
-	var wg sync.WaitGroup
-	if m.cfg.Tty {
-		// The pty is allocated inside the container; its master arrives
-		// before the command runs.
-		wg.Add(1)
-		var master *os.File
-		return sandbox.Stdio{Terminal: true, OnConsole: func(f *os.File) {
-				master = f
-				go m.log.copyStream(f, "stdout", &wg)
-			}},
-			func() {}, func() {
-				if master == nil {
-					wg.Done()
-					return
-				}
-				wg.Wait()
-				master.Close()
-			}, nil
-	}
-	or, ow, err := os.Pipe()
-	if err != nil {
-		return sandbox.Stdio{}, nil, nil, err
-	}
-	er, ew, err := os.Pipe()
-	if err != nil {
-		return sandbox.Stdio{}, nil, nil, err
-	}
-	wg.Add(2)
-	go m.log.copyStream(or, "stdout", &wg)
-	go m.log.copyStream(er, "stderr", &wg)
-	return sandbox.Stdio{Stdout: ow, Stderr: ew},
-		func() { ow.Close(); ew.Close() }, func() { wg.Wait(); or.Close(); er.Close() }, nil
 }
 
 // forwardTerm passes SIGTERM sent to the monitor on to the container.

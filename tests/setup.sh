@@ -17,7 +17,7 @@ set -euo pipefail
 here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 user=${NOOK_TEST_USER:-nooktest}
 packages=(uidmap slirp4netns fuse-overlayfs busybox-static passt docker-registry
-	apache2-utils curl iproute2 mmdebstrap gcc libc6-dev git ca-certificates
+	apache2-utils curl iproute2 mmdebstrap gcc libc6-dev git ca-certificates procps
 	# Podman is the interchange partner of save/load and the benchmarks'
 	# yardstick; here it needs runc (the tests give it its own config).
 	podman runc
@@ -29,7 +29,7 @@ declare -A provides=(
 	[newuidmap]=uidmap [newgidmap]=uidmap [slirp4netns]=slirp4netns
 	[fuse-overlayfs]=fuse-overlayfs [pasta]=passt [docker-registry]=docker-registry
 	[htpasswd]=apache2-utils [curl]=curl [ip]=iproute2 [mmdebstrap]=mmdebstrap
-	[podman]=podman [runc]=runc
+	[podman]=podman [runc]=runc [ps]=procps
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }

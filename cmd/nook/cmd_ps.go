@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nook-dev/nook/container"
-	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/format"
 )
 
@@ -43,9 +42,10 @@ func psRows(s *session, noTrunc bool) ([]psRow, error) {
 		return nil, err
 	}
 	var rows []psRow
+	imageName := s.ctrs.ImageNamer(noTrunc)
 	for _, r := range recs {
 		st := s.ctrs.CurrentState(r)
-		row := psRow{ID: r.ID, Image: image.Familiar(r.Image), Names: r.Name, State: st.Status,
+		row := psRow{ID: r.ID, Image: imageName(r), Names: r.Name, State: st.Status,
 			created: r.Created, rec: r, st: st, Networks: r.Network.Mode,
 			CreatedAt:  r.Created.Local().Format("2006-01-02 15:04:05 -0700 MST"),
 			RunningFor: humanDuration(time.Since(r.Created)) + " ago",

@@ -8,7 +8,7 @@ import (
 
 // stopAtFirstArg lists commands whose first positional starts the
 // container command: flags after it belong to that command.
-var stopAtFirstArg = map[string]bool{"run": true, "create": true, "exec": true, "unshare": true, "enter": true}
+var stopAtFirstArg = map[string]bool{"run": true, "create": true, "exec": true, "unshare": true, "enter": true, "top": true}
 
 // reorderArgs moves flags in front of positionals so that `nook build . -t x`
 // and `nook rm web -f` work as with Docker (urfave/cli stops at the first
