@@ -36,6 +36,7 @@ func newApp() *cli.App {
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
+	addManagementAliases(app.Commands)
 	for _, cmd := range app.Commands {
 		setUsageHandler(cmd)
 	}

@@ -56,7 +56,7 @@ func reorderArgs(app *cli.App, args []string) []string {
 			break
 		}
 		if !strings.HasPrefix(a, "-") || a == "-" {
-			if stopAtFirstArg[path[0]] {
+			if stopAtFirstArg[path[len(path)-1]] {
 				pos = append(pos, args[i:]...)
 				break
 			}
