@@ -1,0 +1,93 @@
+package e2e
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// Multi-stage: COPY --from a named stage, a stage index and an image;
+// --from keeps the source's ownership; a stage the target does not need
+// is never built.
+func TestBuild_MultiStage(t *testing.T) {
+	img := busyboxImage(t)
+	dir := writeContext(t, map[string]string{
+		"Dockerfile": "FROM " + img + " AS builder\n" +
+			"RUN echo from-builder > /out && mkdir -p /dir/sub && echo deep > /dir/sub/f && chown 1234:5678 /dir/sub/f\n" +
+			"FROM " + img + " AS unused\nRUN echo unused-stage-ran && exit 9\n" +
+			"FROM " + img + "\nCOPY --from=builder /out /copied\nCOPY --from=0 /dir /dir\n" +
+			"COPY --from=" + img + " /bin/busybox /bb\nCMD [\"cat\", \"/copied\"]\n",
+	})
+	tag := imageName(t)
+	r := nook(t, "build", "--progress", "plain", "-t", tag, dir).Ok()
+	if strings.Contains(r.Stderr(), "unused-stage-ran") || strings.Contains(r.Stderr(), "[unused") {
+		r.Fatalf("the unused stage was built")
+	}
+	nook(t, "run", "--rm", tag).Ok().StdoutIs("from-builder")
+	nook(t, "run", "--rm", tag, "stat", "-c", "%u:%g %s", "/dir/sub/f").Ok().StdoutIs("1234:5678 5")
+	nook(t, "run", "--rm", tag, "cmp", "/bb", "/bin/busybox").Ok()
+	// --target stops at the named stage.
+	target := imageName(t)
+	nook(t, "build", "-q", "--target", "builder", "-t", target, dir).Ok()
+	nook(t, "run", "--rm", target, "cat", "/out").Ok().StdoutIs("from-builder")
+	nook(t, "run", "--rm", target, "test", "-e", "/copied").Exit(1)
+}
+
+// ARG and ENV: expansion in instructions (with ${:-} modifiers),
+// --build-arg overrides, Docker's scope rules (a global ARG needs a
+// re-declaration inside a stage; a stage's ARG ends with the stage; ARG
+// values are not in the image's Env but are in RUN's history text).
+func TestBuild_ArgEnvExpansionAndScope(t *testing.T) {
+	img := busyboxImage(t)
+	dir := writeContext(t, map[string]string{
+		"f.txt": "file\n",
+		"Dockerfile": "ARG BASE=" + img + "\nARG GLOBAL=g\nARG UNSEEN=u\nFROM $BASE AS first\n" +
+			"ARG GLOBAL\nARG LOCAL=l1\nENV E1=${LOCAL}-x E2=\"$GLOBAL\" M=${UNSET:-dflt}\nENV DIR=/data\n" +
+			"WORKDIR $DIR/sub\nCOPY f.txt ${DIR}/\nLABEL l=$LOCAL\n" +
+			"RUN echo \"[$LOCAL][$GLOBAL][$UNSEEN][$E1][$E2][$M][$(pwd)]\" > /out\n" +
+			"FROM $BASE\nRUN echo \"[$LOCAL][$GLOBAL]\" > /scope\n",
+	})
+	tag := imageName(t)
+	nook(t, "build", "-q", "--build-arg", "LOCAL=cli", "-t", tag, dir).Ok()
+	nook(t, "run", "--rm", tag, "cat", "/scope").Ok().StdoutIs("[][]")
+	first := imageName(t)
+	nook(t, "build", "-q", "--build-arg", "LOCAL=cli", "--target", "first", "-t", first, dir).Ok()
+	nook(t, "run", "--rm", first, "cat", "/out").Ok().StdoutIs("[cli][g][][cli-x][g][dflt][/data/sub]")
+	nook(t, "run", "--rm", first, "cat", "/data/f.txt").Ok().StdoutIs("file")
+	nook(t, "inspect", "-f", "{{.Config.WorkingDir}} {{.Config.Labels.l}}", first).Ok().StdoutIs("/data/sub cli")
+	cfg := imageConfig(t, newCmd(t), first)
+	for _, e := range cfg.Config.Env {
+		if strings.HasPrefix(e, "LOCAL=") || strings.HasPrefix(e, "GLOBAL=") {
+			t.Errorf("ARG %s leaked into the image's Env %v", e, cfg.Config.Env)
+		}
+	}
+	for _, e := range []string{"E1=cli-x", "E2=g", "M=dflt", "DIR=/data"} {
+		if !slices.Contains(cfg.Config.Env, e) {
+			t.Errorf("Env lacks %s: %v", e, cfg.Config.Env)
+		}
+	}
+	run := cfg.History[len(cfg.History)-1].CreatedBy
+	if !strings.HasPrefix(run, "RUN |2 GLOBAL=g LOCAL=cli /bin/sh -c ") {
+		t.Errorf("RUN history text: %q, want the |2 GLOBAL=g LOCAL=cli prefix", run)
+	}
+}
+
+// .dockerignore with Docker's rules: globs, ** and ! exceptions (the
+// later line wins); the Dockerfile and .dockerignore may be excluded yet
+// still used; an excluded file is not found by COPY.
+func TestBuild_Dockerignore(t *testing.T) {
+	img := busyboxImage(t)
+	dir := writeContext(t, map[string]string{
+		"Dockerfile": "FROM " + img + "\nCOPY . /ctx\nRUN cd /ctx && find . | sort > /list\n",
+		".dockerignore": "# comment\n*.log\n!keep.log\ndocs\n!docs/README.md\n**/*.tmp\nsecret/\n" +
+			"Dockerfile\n.dockerignore\nre/*\n!re/in.txt\nre/in.txt.bak\n",
+		"app.go": "a", "debug.log": "x", "keep.log": "k", "docs/README.md": "r", "docs/other.md": "o",
+		"a/b/c.tmp": "t", "a/b/c.txt": "c", "secret/key": "s", "re/in.txt": "i", "re/out.txt": "o", "re/in.txt.bak": "b",
+	})
+	tag := imageName(t)
+	nook(t, "build", "-q", "-t", tag, dir).Ok()
+	nook(t, "run", "--rm", tag, "cat", "/list").Ok().
+		StdoutIs(".\n./a\n./a/b\n./a/b/c.txt\n./app.go\n./docs\n./docs/README.md\n./keep.log\n./re\n./re/in.txt")
+	bad := writeContext(t, map[string]string{"Dockerfile": "FROM " + img + "\nCOPY debug.log /x\n", ".dockerignore": "*.log\n", "debug.log": "x"})
+	nook(t, "build", "-t", imageName(t), bad).Exit(1).StderrContains("debug.log", "not found")
+}
