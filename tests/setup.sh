@@ -52,6 +52,18 @@ build_fixtures() {
 	log "built $dir/busybox.tar"
 }
 
+# build_debian_fixture DIR [USER]: the Debian bookworm base tar for the
+# build tests (tests/e2e/build_debian_test.go imports it as
+# debian-flask:bookworm): ~20 s from deb.debian.org the first time, then
+# cached by its recipe (debian-base.sh keeps a stamp next to the tar).
+build_debian_fixture() {
+	local dir=$1 owner=${2:-} run=()
+	[ -n "$owner" ] && run=(runuser -u "$owner" --)
+	install -m 0755 "$here/fixtures/debian-base.sh" "$dir/.debian-base.sh"
+	"${run[@]}" env NOOK_BASE_NO_IMPORT=1 bash "$dir/.debian-base.sh" "$dir/debian-flask-bookworm.tar"
+	rm -f "$dir/.debian-base.sh"
+}
+
 install_packages() {
 	local missing=() p
 	for p in "${packages[@]}"; do
@@ -105,6 +117,7 @@ as_root() {
 	home=$(getent passwd "$user" | cut -d: -f6)
 	fx=${NOOK_FIXTURES:-$home/fixtures}
 	build_fixtures "$fx" "$user"
+	build_debian_fixture "$fx" "$user"
 	log "ready: user $user (uid $(id -u "$user")), fixtures in $fx"
 }
 
@@ -131,7 +144,9 @@ as_user() {
 		printf '  - %s\n' "${problems[@]}" >&2
 		exit 1
 	fi
-	build_fixtures "${NOOK_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/nook-test/fixtures}"
+	local fx=${NOOK_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/nook-test/fixtures}
+	build_fixtures "$fx"
+	build_debian_fixture "$fx"
 }
 
 if [ "$(id -u)" -eq 0 ]; then as_root; else as_user; fi
