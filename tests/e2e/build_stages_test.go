@@ -91,3 +91,32 @@ func TestBuild_Dockerignore(t *testing.T) {
 	bad := writeContext(t, map[string]string{"Dockerfile": "FROM " + img + "\nCOPY debug.log /x\n", ".dockerignore": "*.log\n", "debug.log": "x"})
 	nook(t, "build", "-t", imageName(t), bad).Exit(1).StderrContains("debug.log", "not found")
 }
+
+// The other instructions land in the config as Docker writes it; USER
+// applies to RUN and to the directory WORKDIR creates; SHELL changes the
+// shell form; heredocs work in RUN and COPY; ONBUILD runs in a child build
+// and is not inherited further.
+func TestBuild_MetadataInstructions(t *testing.T) {
+	img := busyboxImage(t)
+	dir := writeContext(t, map[string]string{"Dockerfile": "FROM " + img + "\nMAINTAINER someone@example.com\n" +
+		"LABEL a=1 \"b c\"=\"d e\"\nRUN echo 'bld:x:1500:1600::/home/bld:/bin/sh' >> /etc/passwd && echo 'bgrp:x:1600:' >> /etc/group\n" +
+		"USER bld\nWORKDIR /home/bld/work\nRUN id -u > uid && touch mine\nUSER root\nSHELL [\"/bin/sh\", \"-ec\"]\n" +
+		"RUN case $- in *e*) echo errexit > /shell;; *) echo no > /shell;; esac\nCOPY <<EOT /heredoc.txt\nline1\nline2\nEOT\nRUN <<EOS\necho from heredoc > /hd\necho second >> /hd\nEOS\n" +
+		"VOLUME [\"/data\", \"/cache\"]\nSTOPSIGNAL SIGQUIT\nHEALTHCHECK --interval=5s --timeout=2s --retries=4 CMD wget -q -O- http://localhost/\n" +
+		"ONBUILD RUN echo triggered > /onbuild\nENTRYPOINT [\"/bin/echo\", \"ep\"]\nCMD [\"arg\"]\nEXPOSE 8000-8001/udp 9000\n"})
+	tag := imageName(t)
+	nook(t, "build", "-q", "-t", tag, dir).Ok()
+	nook(t, "image", "inspect", "-f", "{{.Author}}|{{json .Config.Labels}}|{{.Config.User}}|{{json .Config.Volumes}}|{{.Config.StopSignal}}|"+
+		"{{json .Config.Healthcheck}}|{{json .Config.OnBuild}}|{{json .Config.Shell}}|{{json .Config.ExposedPorts}}", tag).Ok().
+		StdoutIs(`someone@example.com|{"a":"1","b c":"d e"}|root|{"/cache":{},"/data":{}}|SIGQUIT|` +
+			`{"Test":["CMD-SHELL","wget -q -O- http://localhost/"],"Interval":5000000000,"Timeout":2000000000,"Retries":4}|` +
+			`["RUN echo triggered > /onbuild"]|["/bin/sh","-ec"]|{"8000/udp":{},"8001/udp":{},"9000/tcp":{}}`)
+	nook(t, "run", "--rm", tag).Ok().StdoutIs("ep arg")
+	nook(t, "run", "--rm", "--entrypoint", "sh", tag, "-c",
+		"cat uid /shell /heredoc.txt /hd; stat -c '%n %u:%g' /home/bld/work /home/bld/work/mine").Ok().
+		StdoutIs("1500\nerrexit\nline1\nline2\nfrom heredoc\nsecond\n/home/bld/work 1500:1600\n/home/bld/work/mine 1500:1600")
+	child := writeContext(t, map[string]string{"Dockerfile": "FROM " + tag + "\nRUN cat /onbuild\n"})
+	ctag := imageName(t)
+	nook(t, "build", "--progress", "plain", "-t", ctag, child).Ok().StderrContains("ONBUILD RUN echo triggered", "triggered")
+	nook(t, "image", "inspect", "-f", "{{json .Config.OnBuild}}", ctag).Ok().StdoutIs("null")
+}
