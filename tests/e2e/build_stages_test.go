@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -119,4 +120,38 @@ func TestBuild_MetadataInstructions(t *testing.T) {
 	ctag := imageName(t)
 	nook(t, "build", "--progress", "plain", "-t", ctag, child).Ok().StderrContains("ONBUILD RUN echo triggered", "triggered")
 	nook(t, "image", "inspect", "-f", "{{json .Config.OnBuild}}", ctag).Ok().StdoutIs("null")
+}
+
+// RUN steps commit on every storage driver (native overlay mounts and
+// commits the step layer in place; fuse-overlayfs and vfs take the store's
+// copy path): files added, changed and deleted (whiteouts) across steps,
+// and the saved image's layers match their diff IDs.
+func TestBuild_RunStepsOnEachDriver(t *testing.T) {
+	for _, d := range []struct {
+		name string
+		req  []Requirement
+	}{{"overlay", []Requirement{NativeOverlay}}, {"fuse-overlayfs", []Requirement{FuseOverlay}}, {"vfs", nil}} {
+		t.Run(d.name, func(t *testing.T) {
+			requires(t, d.req...)
+			s := freshStore(t, "NOOK_STORAGE_DRIVER="+d.name)
+			img := s.busybox(t)
+			dir := writeContext(t, map[string]string{"Dockerfile": "FROM " + img + "\n" +
+				"RUN mkdir -p /d/sub && echo one > /d/sub/f && echo keep > /d/k && rm /bin/true && ln -s /d/k /lnk\n" +
+				"RUN echo two >> /d/sub/f && rm -r /d/sub && mkdir /d/sub && echo new > /d/sub/g\n" +
+				"WORKDIR /w\nRUN rm /d/k\n"})
+			s.Run("build", "-q", "-t", "e2e/steps", dir).Ok()
+			s.Run("run", "--rm", "e2e/steps", "sh", "-c", "ls /d; ls /d/sub; test -e /bin/true || echo no-true; readlink /lnk; pwd").Ok().
+				StdoutIs("sub\ng\nno-true\n/d/k\n/w")
+			cfg := imageConfig(t, s.Cmd, "e2e/steps")
+			if len(cfg.RootFS.DiffIDs) != 5 {
+				t.Fatalf("layers: %v", cfg.RootFS.DiffIDs)
+			}
+			// save and load back: layer content and diff IDs agree.
+			tarball := filepath.Join(t.TempDir(), "steps.tar")
+			s.Run("save", "-o", tarball, "e2e/steps").Ok()
+			s.Run("rmi", "e2e/steps").Ok()
+			s.Run("load", "-i", tarball).Ok()
+			s.Run("run", "--rm", "e2e/steps", "cat", "/d/sub/g").Ok().StdoutIs("new")
+		})
+	}
 }
