@@ -52,49 +52,45 @@ func (b *storeBackend) LookupLayer(ctx context.Context, name string) (Layer, boo
 }
 
 func (b *storeBackend) ApplyLayer(ctx context.Context, parent string, names []string, tar io.Reader) (Layer, error) {
-	l, err := b.m.Store.AddLayer(parent, nil, tar)
-	if err != nil {
+	if err := b.retireNames(names); err != nil {
 		return Layer{}, err
 	}
-	return layerOf(l), b.nameLayer(l.ID, names)
+	l, err := b.m.Store.AddLayer(parent, names, tar)
+	return layerOf(l), err
 }
 
-// nameLayer gives the new layer id its cache names. A layer that already
-// holds one (after --no-cache, or a concurrent build of the same step)
-// hands it over and keeps a cache-prefixed name of its own, so that
-// `nook builder prune` still finds it. On failure the new layer is deleted.
-func (b *storeBackend) nameLayer(id string, names []string) error {
-	err := func() error {
-		for _, n := range names {
-			old, ok, err := b.m.Store.FindLayer(n)
-			if err != nil {
-				return err
+// retireNames frees cache names for a new layer: a layer that holds one
+// (after --no-cache, or a concurrent build of the same step) keeps a
+// cache-prefixed name of its own instead, so that `nook builder prune`
+// still finds it.
+func (b *storeBackend) retireNames(names []string) error {
+	for _, n := range names {
+		old, ok, err := b.m.Store.FindLayer(n)
+		if err != nil {
+			return fmt.Errorf("look up build cache: %w", err)
+		}
+		if ok {
+			if err := b.m.Store.AddNames(old.ID, []string{n + "-replaced-" + old.ID[:12]}); err != nil {
+				return fmt.Errorf("rename build cache layer: %w", err)
 			}
-			if ok && old.ID != id {
-				if err := b.m.Store.AddNames(old.ID, []string{n + "-replaced-" + old.ID[:12]}); err != nil {
-					return err
-				}
+			if err := b.m.Store.RemoveNames(old.ID, []string{n}); err != nil {
+				return fmt.Errorf("rename build cache layer: %w", err)
 			}
 		}
-		if len(names) == 0 {
-			return nil
-		}
-		return b.m.Store.AddNames(id, names)
-	}()
-	if err != nil {
-		_ = b.m.Store.DeleteLayer(id)
-		return fmt.Errorf("name build cache layer: %w", err)
 	}
 	return nil
 }
 
 func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {
-	l, err := b.m.RunStep(ctx, container.StepOptions{Parent: o.Parent, Args: o.Args,
+	if err := b.retireNames(o.Names); err != nil {
+		return Layer{}, err
+	}
+	l, err := b.m.RunStep(ctx, container.StepOptions{Parent: o.Parent, Names: o.Names, Args: o.Args,
 		Env: o.Env, User: o.User, Cwd: o.WorkDir, Network: o.Network, Stdout: o.Stdout, Stderr: o.Stderr})
 	if err != nil {
 		return Layer{}, err
 	}
-	return layerOf(l), b.nameLayer(l.ID, o.Names)
+	return layerOf(l), nil
 }
 
 func (b *storeBackend) MountLayer(ctx context.Context, layerID string) (string, func() error, error) {

@@ -175,15 +175,18 @@ func TestBuild_SeedShape(t *testing.T) {
 // the later ones only; --no-cache runs everything and becomes the cache.
 func TestBuild_Cache(t *testing.T) {
 	img := busyboxImage(t)
+	// A WORKDIR of its own, so that no earlier build in the shared store
+	// has cached the first step.
+	wd := "/" + uniqueName(t, "w")
 	dir := writeContext(t, map[string]string{
-		"Dockerfile": "FROM " + img + "\nWORKDIR /app\nCOPY stable.txt /app/\nADD app.txt /app/\n" +
-			"RUN cat app.txt stable.txt > out\nENV V=1\nCMD [\"cat\", \"/app/out\"]\n",
+		"Dockerfile": "FROM " + img + "\nWORKDIR " + wd + "\nCOPY stable.txt " + wd + "/\nADD app.txt " + wd + "/\n" +
+			"RUN cat app.txt stable.txt > out\nENV V=1\nCMD [\"cat\", \"out\"]\n",
 		"stable.txt": "stable\n",
 		"app.txt":    "v1\n",
 	})
 	tag := imageName(t)
 	id := func() string { return nook(t, "inspect", "-f", "{{.Id}}", tag).Ok().Line() }
-	all := []string{"WORKDIR /app", "COPY stable.txt /app/", "ADD app.txt /app/", "RUN cat app.txt stable.txt > out"}
+	all := []string{"WORKDIR " + wd, "COPY stable.txt " + wd + "/", "ADD app.txt " + wd + "/", "RUN cat app.txt stable.txt > out"}
 	cached := func(steps ...string) []string {
 		var out []string
 		for _, s := range steps {
