@@ -70,7 +70,7 @@ bench_build() {
 		"$b" -n "$n" -label "podman build 7 steps (fully cached)" -- "${pm[@]}" build -q -t bb-seven "$out/seven"
 		"${pm[@]}" unshare rm -rf "$out/podman" "$out/podman-run" >/dev/null 2>&1 || true
 	else
-		echo "podman not installed: no comparison"
+		echo "podman: not installed or BENCH_NO_PODMAN set: no comparison"
 	fi
 	_bench_build_cleanup "$out" "$nook"
 }
