@@ -139,10 +139,10 @@ func (b *builder) readDockerfile(ctxDir string, dt []byte) (string, []byte, erro
 
 func (b *builder) parse(dfPath string, dt []byte) error {
 	df, err := parseDockerfile(dockerfileName(b.opts.Dockerfile), dt)
+	b.df = df // also on error: the failure report shows its lines
 	if err != nil {
 		return err
 	}
-	b.df = df
 	b.lex = shell.NewLex(df.escape)
 	b.buildArgs = resolveBuildArgs(b.opts.BuildArgs, b.opts.Environ)
 	global := platformArgs(b.os, b.arch, b.opts.Target, b.buildArgs)

@@ -266,7 +266,7 @@ func TestBuild_Errors(t *testing.T) {
 	be := newMemBackend(t)
 	be.addBase(t, "busybox")
 	for _, tc := range []struct{ name, dockerfile, want string }{
-		{"unknown instruction", "FROM busybox\nFOO bar\n", "Dockerfile:2: unknown instruction: FOO"},
+		{"unknown instruction", "FROM busybox\nFOO bar\n", "Dockerfile:2: dockerfile parse error on line 2: unknown instruction: FOO"},
 		{"unsupported flag", "FROM busybox\nRUN --mount=type=cache,target=/x true\n", "Dockerfile:2: RUN --mount is not supported"},
 		{"missing source", "FROM busybox\nCOPY nope /\n", `Dockerfile:2: "nope": not found`},
 		{"escaping source", "FROM busybox\nCOPY ../outside /\n", `not found`},

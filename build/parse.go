@@ -70,44 +70,51 @@ func rangeLines(loc []parser.Range) (int, int) {
 
 // parseDockerfile parses dt with BuildKit's parser and instructions packages
 // and rejects what nook cannot execute, naming the instruction and line.
+// On error the returned dockerfile still holds the lines for the excerpt.
 func parseDockerfile(name string, dt []byte) (*dockerfile, error) {
 	df := &dockerfile{name: name, lines: strings.Split(string(dt), "\n")}
 	if len(bytes.TrimSpace(dt)) == 0 {
-		return nil, errdefs.Invalid("the Dockerfile (%s) cannot be empty", name)
+		return df, errdefs.Invalid("the Dockerfile (%s) cannot be empty", name)
 	}
 	res, err := parser.Parse(bytes.NewReader(dt))
 	if err != nil {
-		return nil, errdefs.WithKind(df.located(err, nil), errdefs.ErrInvalidArgument)
+		return df, errdefs.WithKind(df.parseError(err), errdefs.ErrInvalidArgument)
 	}
 	df.escape = res.EscapeToken
 	stages, metaArgs, err := instructions.Parse(res.AST, nil)
 	if err != nil {
-		return nil, errdefs.WithKind(df.parseError(err, res.AST), errdefs.ErrInvalidArgument)
+		return df, errdefs.WithKind(df.parseError(err), errdefs.ErrInvalidArgument)
 	}
 	if len(stages) == 0 {
-		return nil, errdefs.Invalid("%s: dockerfile contains no stages to build", name)
+		return df, errdefs.Invalid("%s: dockerfile contains no stages to build", name)
 	}
 	df.stages, df.metaArgs = stages, metaArgs
 	for _, st := range stages {
 		for _, cmd := range st.Commands {
 			if err := checkSupported(cmd); err != nil {
-				return nil, errdefs.WithKind(df.located(err, cmd.Location()), errdefs.ErrInvalidArgument)
+				return df, errdefs.WithKind(df.located(err, cmd.Location()), errdefs.ErrInvalidArgument)
 			}
 		}
 	}
 	return df, nil
 }
 
-// parseError finds the line of an instructions.Parse error.
-func (df *dockerfile) parseError(err error, ast *parser.Node) error {
+// parseError finds the line of a parser or instructions.Parse error and
+// words it as BuildKit does: "dockerfile parse error on line N: ...".
+func (df *dockerfile) parseError(err error) error {
 	var ue *instructions.UnknownInstructionError
 	if errors.As(err, &ue) {
 		return &DockerfileError{File: df.name, StartLine: ue.Line, EndLine: ue.Line,
-			Err: fmt.Errorf("unknown instruction: %s", strings.ToUpper(ue.Instruction))}
+			Err: fmt.Errorf("dockerfile parse error on line %d: unknown instruction: %s", ue.Line, strings.ToUpper(ue.Instruction))}
 	}
 	var le *parser.LocationError
 	if errors.As(err, &le) && len(le.Locations) > 0 {
-		return df.located(errors.Unwrap(err), le.Locations[0])
+		start, end := rangeLines(le.Locations[0])
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner
+		}
+		return &DockerfileError{File: df.name, StartLine: start, EndLine: end,
+			Err: fmt.Errorf("dockerfile parse error on line %d: %w", start, err)}
 	}
 	return err
 }

@@ -52,11 +52,39 @@ func (b *storeBackend) LookupLayer(ctx context.Context, name string) (Layer, boo
 }
 
 func (b *storeBackend) ApplyLayer(ctx context.Context, parent string, names []string, tar io.Reader) (Layer, error) {
+	if err := b.retireNames(names); err != nil {
+		return Layer{}, err
+	}
 	l, err := b.m.Store.AddLayer(parent, names, tar)
 	return layerOf(l), err
 }
 
+// retireNames frees cache names for a new layer: a layer that holds one
+// (after --no-cache, or a concurrent build of the same step) keeps a
+// cache-prefixed name of its own instead, so that `nook builder prune`
+// still finds it.
+func (b *storeBackend) retireNames(names []string) error {
+	for _, n := range names {
+		old, ok, err := b.m.Store.FindLayer(n)
+		if err != nil {
+			return fmt.Errorf("look up build cache: %w", err)
+		}
+		if ok {
+			if err := b.m.Store.AddNames(old.ID, []string{n + "-replaced-" + old.ID[:12]}); err != nil {
+				return fmt.Errorf("rename build cache layer: %w", err)
+			}
+			if err := b.m.Store.RemoveNames(old.ID, []string{n}); err != nil {
+				return fmt.Errorf("rename build cache layer: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
 func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {
+	if err := b.retireNames(o.Names); err != nil {
+		return Layer{}, err
+	}
 	l, err := b.m.RunStep(ctx, container.StepOptions{Parent: o.Parent, Names: o.Names, Args: o.Args,
 		Env: o.Env, User: o.User, Cwd: o.WorkDir, Network: o.Network, Stdout: o.Stdout, Stderr: o.Stderr})
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"go.podman.io/storage"
+
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/monitor"
@@ -39,15 +41,10 @@ func (m *Manager) RunStep(ctx context.Context, o StepOptions) (image.LayerInfo, 
 	if err != nil {
 		return image.LayerInfo{}, fmt.Errorf("create step layer: %w", err)
 	}
-	defer m.Store.DeleteLayer(work.ID)
-	root, err := m.Store.Mount(work.ID, "")
-	if err != nil {
-		return image.LayerInfo{}, fmt.Errorf("mount step layer: %w", err)
-	}
-	mounted := true
+	committed := false
 	defer func() {
-		if mounted {
-			m.Store.Unmount(work.ID, true)
+		if !committed {
+			m.Store.DeleteLayer(work.ID)
 		}
 	}()
 	dir := filepath.Join(m.DataDir, "tmp", "step-"+id)
@@ -55,6 +52,16 @@ func (m *Manager) RunStep(ctx context.Context, o StepOptions) (image.LayerInfo, 
 		return image.LayerInfo{}, err
 	}
 	defer os.RemoveAll(dir)
+	root, unmount, err := m.mountStepLayer(work.ID, filepath.Join(dir, "rootfs"))
+	if err != nil {
+		return image.LayerInfo{}, err
+	}
+	mounted := true
+	defer func() {
+		if mounted {
+			unmount()
+		}
+	}()
 	c, netw, err := m.stepSpec(id, root, dir, o)
 	if err != nil {
 		return image.LayerInfo{}, err
@@ -62,14 +69,64 @@ func (m *Manager) RunStep(ctx context.Context, o StepOptions) (image.LayerInfo, 
 	if err := m.runStepProcess(ctx, c, netw, o); err != nil {
 		return image.LayerInfo{}, err
 	}
-	m.Store.Unmount(work.ID, true)
 	mounted = false
+	if err := unmount(); err != nil {
+		return image.LayerInfo{}, err
+	}
+	if ok, err := m.commitInPlace(work.ID); err != nil {
+		return image.LayerInfo{}, err
+	} else if ok {
+		committed = true
+		return m.finishStepLayer(work.ID, o.Names)
+	}
 	diff, done, err := m.diffReader(work.ID)
 	if err != nil {
 		return image.LayerInfo{}, fmt.Errorf("read step changes: %w", err)
 	}
 	defer done()
 	return m.Store.AddLayer(o.Parent, o.Names, diff)
+}
+
+// mountStepLayer mounts the step layer: our own volatile overlay where
+// possible, else through the store.
+func (m *Manager) mountStepLayer(id, target string) (string, func() error, error) {
+	unmount, ok, err := m.mountStep(id, target)
+	if err != nil {
+		return "", nil, err
+	}
+	if ok {
+		return target, unmount, nil
+	}
+	root, err := m.Store.Mount(id, "")
+	if err != nil {
+		return "", nil, fmt.Errorf("mount step layer: %w", err)
+	}
+	return root, func() error {
+		if _, err := m.Store.Unmount(id, true); err != nil {
+			return fmt.Errorf("unmount step layer: %w", err)
+		}
+		return nil
+	}, nil
+}
+
+// finishStepLayer names a layer committed in place and describes it; on
+// failure the layer is deleted, so nothing half-done stays behind.
+func (m *Manager) finishStepLayer(id string, names []string) (image.LayerInfo, error) {
+	err := func() error {
+		if len(names) == 0 {
+			return nil
+		}
+		return m.Store.AddNames(id, names)
+	}()
+	var l *storage.Layer
+	if err == nil {
+		l, err = m.Store.Layer(id)
+	}
+	if err != nil {
+		m.Store.DeleteLayer(id)
+		return image.LayerInfo{}, fmt.Errorf("commit step layer: %w", err)
+	}
+	return image.InfoOf(l), nil
 }
 
 func (m *Manager) stepSpec(id, root, dir string, o StepOptions) (*spec.Container, spec.Network, error) {

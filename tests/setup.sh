@@ -108,27 +108,19 @@ create_nosub_user() {
 	install -d -m 0700 -o "$u" -g "$(id -g "$u")" "/run/user/$(id -u "$u")"
 }
 
-# build_debian_fixture DIR USER: the Debian bookworm + Flask rootfs tar for
-# the flagship example (tests/fixtures/debian-base.sh, ~20 s, cached by
-# recipe). It needs deb.debian.org: on failure only warn, as the tests that
+# build_debian_fixture DIR [USER]: the Debian bookworm + Flask rootfs tar
+# for the flagship example and the Debian build tests
+# (tests/fixtures/debian-base.sh, ~20 s from deb.debian.org the first time,
+# then cached by its recipe). Without the mirror only warn: the tests that
 # need it fail with a clear message in strict mode.
 build_debian_fixture() {
-	local dir=$1 owner=$2
+	local dir=$1 owner=${2:-} run=(env)
+	[ -n "$owner" ] && run=(runuser -u "$owner" -- env HOME="$(getent passwd "$owner" | cut -d: -f6)")
 	install -m 0755 "$here/fixtures/debian-base.sh" "$dir/.debian-base.sh"
-	if ! (cd "$dir" && runuser -u "$owner" -- env NOOK_BASE_NO_IMPORT=1 HOME="$(getent passwd "$owner" | cut -d: -f6)" \
-		bash "$dir/.debian-base.sh" "$dir/debian-flask-bookworm.tar"); then
-		log "warning: could not build $dir/debian-flask-bookworm.tar (the flagship example's tests will fail)"
+	if ! (cd "$dir" && "${run[@]}" NOOK_BASE_NO_IMPORT=1 bash "$dir/.debian-base.sh" "$dir/debian-flask-bookworm.tar"); then
+		log "warning: could not build $dir/debian-flask-bookworm.tar (the flagship example's and Debian build tests will fail)"
 	fi
 	rm -f "$dir/.debian-base.sh"
-}
-
-prepare_devices() {
-	local uid d
-	for d in /dev/fuse /dev/net/tun; do
-		if [ -c "$d" ]; then chmod 0666 "$d"; else log "warning: $d missing (fuse-overlayfs/slirp4netns tests will fail)"; fi
-	done
-	uid=$(id -u "$user")
-	install -d -m 0700 -o "$user" -g "$(id -g "$user")" "/run/user/$uid"
 }
 
 as_root() {
@@ -167,7 +159,9 @@ as_user() {
 		printf '  - %s\n' "${problems[@]}" >&2
 		exit 1
 	fi
-	build_fixtures "${NOOK_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/nook-test/fixtures}"
+	local fx=${NOOK_FIXTURES:-${XDG_CACHE_HOME:-$HOME/.cache}/nook-test/fixtures}
+	build_fixtures "$fx"
+	build_debian_fixture "$fx"
 }
 
 if [ "$(id -u)" -eq 0 ]; then as_root; else as_user; fi

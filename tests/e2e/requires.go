@@ -146,3 +146,34 @@ func hasSubIDs(file string) bool {
 	}
 	return false
 }
+
+// DebianBase: the Debian bookworm base image (debian-flask:bookworm, made by
+// tests/fixtures/debian-base.sh), in the shared store or as its fixture tar.
+var DebianBase = Requirement{"DebianBase", func() string {
+	if osexec.Command(nookBin, "image", "inspect", debianBaseImage).Run() == nil {
+		return ""
+	}
+	if debianBaseTar() != "" {
+		return ""
+	}
+	return "no " + debianBaseImage + " image and no " + debianBaseFile + " in " + fixturesDir +
+		" (tests/setup.sh builds it as the test user, ~20 s with deb.debian.org reachable; or run " +
+		"NOOK_BASE_NO_IMPORT=1 tests/fixtures/debian-base.sh $NOOK_FIXTURES/" + debianBaseFile + ")"
+}}
+
+const (
+	debianBaseImage = "debian-flask:bookworm"
+	debianBaseFile  = "debian-flask-bookworm.tar"
+)
+
+// debianBaseTar is the fixture tar of DebianBase: in NOOK_FIXTURES, or the
+// cache debian-base.sh fills by default; "" if neither exists.
+func debianBaseTar() string {
+	home, _ := os.UserHomeDir()
+	for _, p := range []string{fixturesDir + "/" + debianBaseFile, home + "/.cache/nook/" + debianBaseFile} {
+		if fi, err := os.Stat(p); err == nil && fi.Size() > 0 {
+			return p
+		}
+	}
+	return ""
+}
