@@ -283,15 +283,7 @@ func TestVolume_CopyUpOnHost(t *testing.T) {
 // image has the new file, not the volume's, and a deleted file stays
 // deleted (a whiteout in the new layer).
 func TestCommit_EachDriver(t *testing.T) {
-	drivers := []struct {
-		name string
-		req  []Requirement
-	}{
-		{"overlay", []Requirement{NativeOverlay}},
-		{"fuse-overlayfs", []Requirement{FuseOverlay}},
-		{"vfs", nil},
-	}
-	for _, d := range drivers {
+	for _, d := range storageDrivers {
 		t.Run(d.name, func(t *testing.T) {
 			requires(t, d.req...)
 			s := freshStore(t, "NOOK_STORAGE_DRIVER="+d.name)

@@ -177,3 +177,13 @@ func debianBaseTar() string {
 	}
 	return ""
 }
+
+// storageDrivers are the drivers a test runs on, each with what it needs.
+var storageDrivers = []struct {
+	name string
+	req  []Requirement
+}{
+	{"overlay", []Requirement{NativeOverlay}},
+	{"fuse-overlayfs", []Requirement{FuseOverlay}},
+	{"vfs", nil},
+}

@@ -11,15 +11,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // Each storage driver, forced, gets its own fresh store: a store keeps the
 // driver it was created with.
 func TestStorageDriver_Forced(t *testing.T) {
-	drivers := []struct {
-		name string
-		req  []Requirement
-	}{
-		{"overlay", []Requirement{NativeOverlay}},
-		{"fuse-overlayfs", []Requirement{FuseOverlay}},
-		{"vfs", nil},
-	}
-	for _, d := range drivers {
+	for _, d := range storageDrivers {
 		t.Run(d.name+" by flag", func(t *testing.T) {
 			requires(t, d.req...)
 			s := freshStore(t)
