@@ -2,6 +2,7 @@ package image
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -56,20 +57,43 @@ func (s *Store) Pull(ctx context.Context, opts PullOptions) (string, error) {
 	return res.ID, err
 }
 
-// PullImage is Pull with the details the CLI prints.
+// PullImage is Pull with the details the CLI prints. A short name may
+// resolve to several candidates (registries.conf's unqualified-search
+// registries): they are tried in order until one pulls.
 func (s *Store) PullImage(ctx context.Context, opts PullOptions) (PullResult, error) {
-	var res PullResult
-	named, tagged, err := parsePullRef(opts.Ref)
+	_, tagged, err := parsePullRef(opts.Ref)
 	if err != nil {
-		return res, err
+		return PullResult{}, err
+	}
+	cands, how, err := resolvePullRef(s.systemContext(opts.RegistryOptions, ""), opts.Ref)
+	if err != nil {
+		return PullResult{}, err
 	}
 	out := opts.Progress
 	if opts.Quiet {
 		out = nil
 	}
+	if how != "" && out != nil {
+		fmt.Fprintln(out, how)
+	}
 	if !tagged && out != nil {
 		fmt.Fprintln(out, "Using default tag: latest")
 	}
+	var errs []error
+	for _, named := range cands {
+		res, err := s.pullNamed(ctx, opts, named, out)
+		if err == nil || len(cands) == 1 || ctx.Err() != nil {
+			return res, err
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", reference.FamiliarString(named), err))
+	}
+	return PullResult{}, fmt.Errorf("pull %s: no candidate could be pulled: %w", opts.Ref, errors.Join(errs...))
+}
+
+// pullNamed pulls one fully qualified reference.
+func (s *Store) pullNamed(ctx context.Context, opts PullOptions, named reference.Named, out io.Writer) (PullResult, error) {
+	var res PullResult
+	var err error
 	res.Name = named.String()
 	op := registryOp{verb: "pull", name: reference.FamiliarString(named), host: registryHost(named)}
 	sys := s.systemContext(opts.RegistryOptions, op.host)

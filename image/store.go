@@ -71,6 +71,13 @@ func (s *Store) Lookup(ref string) (*storage.Image, error) {
 			return img, nil
 		}
 	}
+	if !isHexPrefix(ref) {
+		for _, name := range shortNameCandidates(ref) {
+			if img, err := s.Image(name); err == nil {
+				return img, nil
+			}
+		}
+	}
 	if isHexPrefix(ref) {
 		img, err := s.Image(ref)
 		if err == nil {
