@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -100,6 +101,14 @@ func psAction(c *cli.Context, s *session) error {
 		format = "{{.ID}}"
 	case format == "":
 		format = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+		if c.Bool("size") {
+			format += "\t{{.Size}}"
+		}
+	}
+	if c.Bool("size") || strings.Contains(format, ".Size") {
+		if err := fillSizes(s, out); err != nil {
+			return err
+		}
 	}
 	return renderTable(c.App.Writer, format, psHeaders, out)
 }
@@ -108,4 +117,25 @@ var psHeaders = map[string]string{
 	"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
 	"RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE", "Status": "STATUS", "Names": "NAMES",
 	"Labels": "LABELS", "Size": "SIZE", "Mounts": "MOUNTS", "Networks": "NETWORKS",
+}
+
+// fillSizes sets Docker's SIZE text: the writable layer's size and, as
+// "virtual", that plus the image's.
+func fillSizes(s *session, rows []psRow) error {
+	if err := s.openStore(); err != nil {
+		return err
+	}
+	imgs, err := s.store.List()
+	if err != nil {
+		return err
+	}
+	imageSize := map[string]int64{}
+	for _, img := range imgs {
+		imageSize[img.ID] = img.Size
+	}
+	for i := range rows {
+		rw := s.ctrs.SizeRw(rows[i].rec)
+		rows[i].Size = fmt.Sprintf("%s (virtual %s)", humanSize(rw), humanSize(rw+imageSize[rows[i].rec.ImageID]))
+	}
+	return nil
 }
