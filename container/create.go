@@ -81,10 +81,11 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 		}
 		return nil, fmt.Errorf("create container layer: %w", err)
 	}
+	id := rec.ID // rec is nil by the time a failing return runs the defer
 	defer func() {
 		if err != nil {
-			m.Store.DeleteContainer(rec.ID)
-			os.RemoveAll(m.Dir(rec.ID))
+			m.Store.DeleteContainer(id)
+			os.RemoveAll(m.Dir(id))
 		}
 	}()
 	if err := os.MkdirAll(m.Dir(rec.ID), 0o700); err != nil {

@@ -29,6 +29,9 @@ func (m *Manager) StartDetached(r *Record) error {
 		return nil
 	}
 	os.Remove(filepath.Join(m.Dir(r.ID), monitor.StopFile))
+	if err := m.joinNetwork(r); err != nil {
+		return err
+	}
 	if err := m.mountRootfs(r); err != nil {
 		return err
 	}
