@@ -168,13 +168,30 @@ func dialTCP(target string, src net.IP, srcPort int) (net.Conn, error) {
 		transparent := !src.IsLoopback()
 		if !transparent || ensureReplyRouting(tgt.Port) == nil {
 			for _, p := range []int{srcPort, 0} {
-				if c, err := dialFrom(target, &net.TCPAddr{IP: src, Port: p}, transparent); err == nil {
-					return c, nil
+				c, err := dialFrom(target, &net.TCPAddr{IP: src, Port: p}, transparent)
+				if err == nil || !isBindError(err) {
+					// A refused or timed-out connection is the server's
+					// answer: retrying from another address would race
+					// a server that is just starting and hand it a
+					// connection from 10.0.2.100 instead of the client's.
+					return c, err
 				}
 			}
 		}
 	}
 	return net.DialTimeout("tcp", target, 5*time.Second)
+}
+
+// isBindError reports whether dialing failed because of the local address
+// (taken, not bindable, transparent binding refused), so that another local
+// address may work.
+func isBindError(err error) bool {
+	for _, e := range []error{syscall.EADDRINUSE, syscall.EADDRNOTAVAIL, syscall.EPERM, syscall.EACCES, syscall.EINVAL} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 func dialFrom(target string, local *net.TCPAddr, transparent bool) (net.Conn, error) {
