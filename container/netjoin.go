@@ -29,6 +29,9 @@ func (m *Manager) containerNetwork(r *Record, o CreateOptions, ref string) (spec
 	case len(h.PortBindings) > 0 || h.PublishAll:
 		return n, errdefs.Invalid("conflicting options: port publishing and the container type network mode")
 	}
+	if ref == r.Name || ref == r.ID || (len(ref) >= 12 && strings.HasPrefix(r.ID, ref)) {
+		return n, errdefs.Invalid("cannot join own network")
+	}
 	target, err := m.Lookup(ref)
 	if err != nil {
 		return n, err
