@@ -179,7 +179,7 @@ func dialTCP(target string, src net.IP, srcPort int) (net.Conn, error) {
 			}
 		}
 	}
-	return net.DialTimeout("tcp", target, 5*time.Second)
+	return dialFrom(target, nil, false)
 }
 
 // isBindError reports whether dialing failed because of the local address
@@ -195,22 +195,23 @@ func isBindError(err error) bool {
 }
 
 func dialFrom(target string, local *net.TCPAddr, transparent bool) (net.Conn, error) {
-	d := net.Dialer{Timeout: 5 * time.Second, LocalAddr: local}
-	if transparent {
-		d.Control = func(network, _ string, rc syscall.RawConn) error {
-			var serr error
-			err := rc.Control(func(fd uintptr) {
-				if local.IP.To4() != nil {
-					serr = unix.SetsockoptInt(int(fd), unix.SOL_IP, unix.IP_TRANSPARENT, 1)
-				} else {
-					serr = unix.SetsockoptInt(int(fd), unix.SOL_IPV6, unix.IPV6_TRANSPARENT, 1)
-				}
-			})
-			if err != nil {
-				return err
+	d := net.Dialer{Timeout: 5 * time.Second, Control: func(network, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) {
+			if transparent && local.IP.To4() != nil {
+				serr = unix.SetsockoptInt(int(fd), unix.SOL_IP, unix.IP_TRANSPARENT, 1)
+			} else if transparent {
+				serr = unix.SetsockoptInt(int(fd), unix.SOL_IPV6, unix.IPV6_TRANSPARENT, 1)
 			}
-			return serr
+			tuneForwardSocket(int(fd))
+		})
+		if err != nil {
+			return err
 		}
+		return serr
+	}}
+	if local != nil {
+		d.LocalAddr = local
 	}
 	return d.Dial("tcp", target)
 }
