@@ -156,7 +156,7 @@ func TestPublish_RandomPortAndPortInUse(t *testing.T) {
 	hostPort := strings.TrimPrefix(line, "127.0.0.1:")
 	other := containerName(t)
 	nook(t, "run", "-d", "--name", other, "-p", "127.0.0.1:"+hostPort+":80", img, "sleep", "10").Exit(125).
-		StderrContains("host port 127.0.0.1:"+hostPort+"/tcp is already in use")
+		StderrContains("host port 127.0.0.1:" + hostPort + "/tcp is already in use")
 	noContainer(t, other)
 }
 
