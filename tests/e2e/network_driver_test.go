@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,8 +31,16 @@ func TestNetwork_TapAddressAndResolvConf(t *testing.T) {
 		nook(t, "run", "--rm", "--network", drv, img, "ip", "route", "show", "default").Ok().StdoutMatches(`^default via 10\.0\.2\.2 dev tap0`)
 		nook(t, "run", "--rm", "--network", drv, img, "cat", "/sys/class/net/tap0/mtu").Ok().StdoutIs("65520")
 		nook(t, "run", "--rm", "--network", drv, img, "cat", "/etc/resolv.conf").Ok().StdoutIs("nameserver 10.0.2.3")
-		nook(t, "run", "--rm", "--network", drv, "--add-host", "myhost:10.1.2.3", img, "grep", "myhost", "/etc/hosts").Ok().StdoutMatches(`^10\.1\.2\.3\s+myhost$`)
 	})
+	// Docker's layout: localhost lines, --add-host entries, then the
+	// container's own name on its address.
+	hosts := nook(t, "run", "--rm", "-h", "web1", "--add-host", "myhost:10.1.2.3", "--add-host", "gw:host-gateway", img, "cat", "/etc/hosts").Ok().Stdout()
+	if !regexp.MustCompile(`(?s)^127\.0\.0\.1\tlocalhost\n.*10\.1\.2\.3\tmyhost\n10\.0\.2\.2\tgw\n10\.0\.2\.100\tweb1\n$`).MatchString(hosts) {
+		t.Errorf("/etc/hosts:\n%s", hosts)
+	}
+	nook(t, "run", "--rm", "--add-host", "bad:not-an-ip", img, "true").Exit(125).StderrContains(`invalid --add-host "bad:not-an-ip"`)
+	nook(t, "run", "--rm", "--dns", "10.0.2.3", "--dns", "192.0.2.53", "--dns-search", "example.test", img, "cat", "/etc/resolv.conf").Ok().
+		StdoutIs("nameserver 10.0.2.3\nnameserver 192.0.2.53\nsearch example.test")
 }
 
 // dnsName is a name the host resolves through DNS (the fixtures need
@@ -119,7 +128,7 @@ func TestNetwork_MissingHelperNamesPackage(t *testing.T) {
 func TestNetwork_HelpersDieWithContainer(t *testing.T) {
 	img := busyboxImage(t)
 	forEachDriver(t, func(t *testing.T, drv string) {
-		for _, way := range []string{"stop", "rm -f", "kill -9 monitor", "kill -9 foreground run"} {
+		for _, way := range []string{"stop", "rm -f", "kill (container dies)", "kill -9 monitor", "kill -9 foreground run"} {
 			t.Run(way, func(t *testing.T) {
 				name := containerName(t)
 				port := freePort(t)
@@ -137,6 +146,8 @@ func TestNetwork_HelpersDieWithContainer(t *testing.T) {
 					nook(t, "stop", "-t", "1", name).Ok()
 				case "rm -f":
 					nook(t, "rm", "-f", name).Ok()
+				case "kill (container dies)":
+					nook(t, "kill", name).Ok()
 				case "kill -9 monitor":
 					syscall.Kill(holder, syscall.SIGKILL)
 				default:

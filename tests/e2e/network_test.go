@@ -158,6 +158,16 @@ func TestPublish_RandomPortAndPortInUse(t *testing.T) {
 	nook(t, "run", "-d", "--name", other, "-p", "127.0.0.1:"+hostPort+":80", img, "sleep", "10").Exit(125).
 		StderrContains("host port 127.0.0.1:" + hostPort + "/tcp is already in use")
 	noContainer(t, other)
+	// A bare container port listens on every host address.
+	bare := containerName(t)
+	nook(t, "run", "-d", "--name", bare, "-p", "80", img, "httpd", "-f", "-p", "80", "-h", "/www").Ok()
+	all := nook(t, "port", bare, "80/tcp").Ok().Line()
+	if !strings.HasPrefix(all, "0.0.0.0:") {
+		t.Fatalf("-p 80: nook port says %q, want 0.0.0.0:PORT", all)
+	}
+	if body := httpGet(t, "http://127.0.0.1:"+strings.TrimPrefix(all, "0.0.0.0:")+"/index.html"); !strings.Contains(body, "hello") {
+		t.Fatalf("body %q", body)
+	}
 }
 
 // -P publishes every EXPOSEd port on a random host port; a range maps
