@@ -34,9 +34,10 @@ import (
 //	                               <--------  "dummy" + SCM_RIGHTS(socket fd)
 //	  splice client <-> received socket
 type portChild struct {
-	ln  *net.UnixListener
-	ns  *netnsThread
-	log io.Writer
+	ln   *net.UnixListener
+	ns   *netnsThread
+	pool *sockPool
+	log  io.Writer
 }
 
 // startPortChild listens on the parent's socket and reports readiness by
@@ -50,7 +51,7 @@ func startPortChild(opq map[string]string, ns *netnsThread, log io.Writer) (*por
 	if err != nil {
 		return nil, fmt.Errorf("port driver: listen on %q: %w", sock, err)
 	}
-	c := &portChild{ln: ln, ns: ns, log: log}
+	c := &portChild{ln: ln, ns: ns, pool: newSockPool(ns), log: log}
 	go c.signalReady(fifo)
 	go c.serve()
 	return c, nil
@@ -66,7 +67,10 @@ func (c *portChild) signalReady(fifo string) {
 	f.Close()
 }
 
-func (c *portChild) close() { c.ln.Close() }
+func (c *portChild) close() {
+	c.ln.Close()
+	c.pool.close()
+}
 
 func (c *portChild) serve() {
 	for {
@@ -96,11 +100,13 @@ func (c *portChild) handle(conn *net.UnixConn) error {
 	default:
 		return fmt.Errorf("unknown request type %q", req.Type)
 	}
-	var fd int
-	err := c.ns.Do(func() (err error) {
-		fd, err = dialInNetns(req)
-		return err
-	})
+	fd, ok, err := c.pool.dialLoopback(req)
+	if !ok {
+		err = c.ns.Do(func() (err error) {
+			fd, err = dialInNetns(req)
+			return err
+		})
+	}
 	if err != nil {
 		return err
 	}
