@@ -97,12 +97,12 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 		return nil, fmt.Errorf("create container layer: %w", err)
 	}
 	trace.Mark("storage container created")
-	defer func() {
+	defer func(id string) { // not rec.ID: a failing return has set rec to nil
 		if err != nil {
-			m.Store.DeleteContainer(rec.ID)
-			os.RemoveAll(m.Dir(rec.ID))
+			m.Store.DeleteContainer(id)
+			os.RemoveAll(m.Dir(id))
 		}
-	}()
+	}(rec.ID)
 	if err := os.MkdirAll(m.Dir(rec.ID), 0o700); err != nil {
 		return nil, err
 	}

@@ -30,6 +30,9 @@ func (m *Manager) StartDetached(r *Record) error {
 		return nil
 	}
 	os.Remove(filepath.Join(m.Dir(r.ID), monitor.StopFile))
+	if err := m.joinNetwork(r); err != nil {
+		return err
+	}
 	if err := m.mountRootfs(r); err != nil {
 		return err
 	}
@@ -83,7 +86,11 @@ func spawnMonitor(id string, cfg monitor.Config) error {
 	if json.Unmarshal(b, &rep) != nil {
 		return errors.New(string(b))
 	}
-	return errdefs.Exit(rep.Code, errors.New(rep.Message))
+	err = errors.New(rep.Message)
+	if rep.Hint != "" {
+		err = errdefs.WithHint(err, rep.Hint)
+	}
+	return errdefs.Exit(rep.Code, err)
 }
 
 // lock takes the container's lock file (cleanup, removal and start must

@@ -5,26 +5,24 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/nook-dev/nook/slirp"
 )
 
 // writeEtcFiles writes the files bind-mounted over /etc/hostname,
 // /etc/hosts and /etc/resolv.conf.
 func writeEtcFiles(dir string, r *Record) error {
-	ip := "127.0.1.1"
+	ip := ""
 	if r.Spec.Network == "slirp4netns" || r.Spec.Network == "pasta" {
-		ip = "10.0.2.100"
+		ip = slirp.ContainerIP
 	}
-	hosts := "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n" +
-		fmt.Sprintf("%s\t%s\n", ip, r.Hostname)
-	for _, h := range r.HostConfig.ExtraHosts {
-		name, addr, ok := strings.Cut(h, ":")
-		if ok {
-			hosts += fmt.Sprintf("%s\t%s\n", addr, name)
-		}
+	hosts, err := slirp.Hosts(slirp.HostsOptions{Hostname: r.Hostname, Address: ip, ExtraHosts: r.HostConfig.ExtraHosts})
+	if err != nil {
+		return err
 	}
 	files := map[string]string{
 		hostnameF:  r.Hostname + "\n",
-		hostsFile:  hosts,
+		hostsFile:  string(hosts),
 		resolvFile: resolvConf(r),
 	}
 	for name, content := range files {

@@ -97,7 +97,7 @@ func (m *Manager) network(r *Record, o CreateOptions, exposed map[string]struct{
 		}
 		return n, nil
 	case "container":
-		return n, errdefs.Invalid("--network container: is not implemented yet")
+		return m.containerNetwork(r, o, opts)
 	default:
 		return n, errdefs.WithHint(errdefs.NotFound("network %s not found", mode),
 			"use slirp4netns (default), pasta, none or host")

@@ -49,6 +49,9 @@ func (m *Manager) InitEnv() []string {
 // from sigs, waits, records the exit and cleans up (removing the container
 // with --rm). It returns the container's exit code.
 func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.Signal) (int, error) {
+	if err := m.joinNetwork(r); err != nil {
+		return 125, err
+	}
 	if err := m.mountRootfs(r); err != nil {
 		return 125, err
 	}

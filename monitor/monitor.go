@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nook-dev/nook/internal/atomicfile"
+	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/sandbox"
 	"github.com/nook-dev/nook/spec"
 	"github.com/nook-dev/nook/userns"
@@ -29,6 +30,8 @@ const (
 type Report struct {
 	Code    int    `json:"code"`
 	Message string `json:"message"`
+	// Hint is the error's "what to do" (errdefs.Hint), if any.
+	Hint string `json:"hint,omitempty"`
 }
 
 type monitor struct {
@@ -63,7 +66,7 @@ func Main() {
 	cfgFile.Close()
 	m.att = serveAttach(m.cfg.Dir)
 	if err := m.start(); err != nil {
-		r := Report{Code: 125, Message: err.Error()}
+		r := Report{Code: 125, Message: err.Error(), Hint: errdefs.Hint(err)}
 		var ie *sandbox.InitError
 		if errors.As(err, &ie) {
 			r.Code = ie.Code

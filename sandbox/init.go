@@ -66,6 +66,9 @@ func run() error {
 // Start sets up the container described by c in the current (fresh)
 // namespaces and execs its process.
 func Start(c *spec.Container) error {
+	if err := joinNamespaces(c); err != nil {
+		return err
+	}
 	if err := setupRootfs(c); err != nil {
 		return err
 	}

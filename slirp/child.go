@@ -34,9 +34,10 @@ import (
 //	                               <--------  "dummy" + SCM_RIGHTS(socket fd)
 //	  splice client <-> received socket
 type portChild struct {
-	ln  *net.UnixListener
-	ns  *netnsThread
-	log io.Writer
+	ln   *net.UnixListener
+	ns   *netnsThread
+	pool *sockPool
+	log  io.Writer
 }
 
 // startPortChild listens on the parent's socket and reports readiness by
@@ -50,7 +51,7 @@ func startPortChild(opq map[string]string, ns *netnsThread, log io.Writer) (*por
 	if err != nil {
 		return nil, fmt.Errorf("port driver: listen on %q: %w", sock, err)
 	}
-	c := &portChild{ln: ln, ns: ns, log: log}
+	c := &portChild{ln: ln, ns: ns, pool: newSockPool(ns), log: log}
 	go c.signalReady(fifo)
 	go c.serve()
 	return c, nil
@@ -66,7 +67,10 @@ func (c *portChild) signalReady(fifo string) {
 	f.Close()
 }
 
-func (c *portChild) close() { c.ln.Close() }
+func (c *portChild) close() {
+	c.ln.Close()
+	c.pool.close()
+}
 
 func (c *portChild) serve() {
 	for {
@@ -96,11 +100,13 @@ func (c *portChild) handle(conn *net.UnixConn) error {
 	default:
 		return fmt.Errorf("unknown request type %q", req.Type)
 	}
-	var fd int
-	err := c.ns.Do(func() (err error) {
-		fd, err = dialInNetns(req)
-		return err
-	})
+	fd, ok, err := c.pool.dialLoopback(req)
+	if !ok {
+		err = c.ns.Do(func() (err error) {
+			fd, err = dialInNetns(req)
+			return err
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -168,32 +174,50 @@ func dialTCP(target string, src net.IP, srcPort int) (net.Conn, error) {
 		transparent := !src.IsLoopback()
 		if !transparent || ensureReplyRouting(tgt.Port) == nil {
 			for _, p := range []int{srcPort, 0} {
-				if c, err := dialFrom(target, &net.TCPAddr{IP: src, Port: p}, transparent); err == nil {
-					return c, nil
+				c, err := dialFrom(target, &net.TCPAddr{IP: src, Port: p}, transparent)
+				if err == nil || !isBindError(err) {
+					// A refused or timed-out connection is the server's
+					// answer: retrying from another address would race
+					// a server that is just starting and hand it a
+					// connection from 10.0.2.100 instead of the client's.
+					return c, err
 				}
 			}
 		}
 	}
-	return net.DialTimeout("tcp", target, 5*time.Second)
+	return dialFrom(target, nil, false)
+}
+
+// isBindError reports whether dialing failed because of the local address
+// (taken, not bindable, transparent binding refused), so that another local
+// address may work.
+func isBindError(err error) bool {
+	for _, e := range []error{syscall.EADDRINUSE, syscall.EADDRNOTAVAIL, syscall.EPERM, syscall.EACCES, syscall.EINVAL} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 func dialFrom(target string, local *net.TCPAddr, transparent bool) (net.Conn, error) {
-	d := net.Dialer{Timeout: 5 * time.Second, LocalAddr: local}
-	if transparent {
-		d.Control = func(network, _ string, rc syscall.RawConn) error {
-			var serr error
-			err := rc.Control(func(fd uintptr) {
-				if local.IP.To4() != nil {
-					serr = unix.SetsockoptInt(int(fd), unix.SOL_IP, unix.IP_TRANSPARENT, 1)
-				} else {
-					serr = unix.SetsockoptInt(int(fd), unix.SOL_IPV6, unix.IPV6_TRANSPARENT, 1)
-				}
-			})
-			if err != nil {
-				return err
+	d := net.Dialer{Timeout: 5 * time.Second, Control: func(network, _ string, rc syscall.RawConn) error {
+		var serr error
+		err := rc.Control(func(fd uintptr) {
+			if transparent && local.IP.To4() != nil {
+				serr = unix.SetsockoptInt(int(fd), unix.SOL_IP, unix.IP_TRANSPARENT, 1)
+			} else if transparent {
+				serr = unix.SetsockoptInt(int(fd), unix.SOL_IPV6, unix.IPV6_TRANSPARENT, 1)
 			}
-			return serr
+			tuneForwardSocket(int(fd))
+		})
+		if err != nil {
+			return err
 		}
+		return serr
+	}}
+	if local != nil {
+		d.LocalAddr = local
 	}
 	return d.Dial("tcp", target)
 }

@@ -30,7 +30,11 @@
 // the same process (see child.go): a goroutine on an OS thread that joined
 // the container's network namespace once and never leaves it. The child dials
 // the container's address (10.0.2.100, not 127.0.0.1, so a service bound to
-// the container's loopback is not exposed, as with Docker).
+// the container's loopback is not exposed, as with Docker). For loopback
+// clients it connects sockets that thread created ahead of time from the
+// request's own goroutine (fastdial.go): a socket stays in the namespace it
+// was created in, and skipping the thread hop and the Go dialer cut the
+// forwarder's CPU per connection by ~20%.
 //
 // Source addresses: for TCP the child binds its socket to the client's real
 // address and port before connecting, so the server in the container sees

@@ -2,6 +2,8 @@ package nettest
 
 import (
 	"context"
+	"io"
+	"net"
 	"testing"
 
 	"github.com/nook-dev/nook/slirp"
@@ -47,4 +49,28 @@ func BenchmarkTCP(b *testing.B) {
 		fb := &Env{Ports: map[string]slirp.PortMapping{"5001/tcp": got[0]}}
 		benchSend(b, fb.Addr("5001/tcp"))
 	})
+}
+
+// BenchmarkConnRate measures short connections (one HTTP/1.0 request each)
+// through a published port, the cost that dominates small-request rates.
+func BenchmarkConnRate(b *testing.B) {
+	env := Setup(b, slirp.Slirp4netns{}, slirp.Options{})
+	addr := env.Addr("80/tcp")
+	buf := make([]byte, 4096)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.WriteString(c, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+			b.Fatal(err)
+		}
+		for {
+			if _, err := c.Read(buf); err != nil {
+				break
+			}
+		}
+		c.Close()
+	}
 }

@@ -9,6 +9,9 @@ import (
 // TestMain refuses to run as root: these tests exist to prove the rootless
 // path. As root, `make test-e2e` runs them as the nooktest user.
 func TestMain(m *testing.M) {
+	if role := os.Getenv(roleEnv); role != "" {
+		os.Exit(runRole(role, os.Args[1:]))
+	}
 	if err := configure(); err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: %v\nFAIL\n", err)
 		os.Exit(1)
