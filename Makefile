@@ -15,6 +15,9 @@ TAGS      := containers_image_openpgp exclude_graphdriver_btrfs urfave_cli_no_do
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 BIN       := bin/nook
+# nook-runtime starts on every run and exec: linked statically (no dynamic
+# loader at start-up; netgo/osusergo keep glibc's NSS out of it).
+RUNTIME_LDFLAGS := -linkmode external -extldflags -static
 DESTDIR   ?=
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
@@ -33,7 +36,7 @@ all: build ## same as build
 
 build: ## build bin/nook and bin/nook-runtime (cgo, trimpath, version from git describe)
 	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nook
-	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS)' -o $(BIN)-runtime ./cmd/nook-runtime
+	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS) netgo osusergo' -ldflags '$(RUNTIME_LDFLAGS)' -o $(BIN)-runtime ./cmd/nook-runtime
 
 test: setup test-unit test-e2e ## run all tests (as root: installs what they need and sets up the test user)
 
