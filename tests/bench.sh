@@ -18,9 +18,9 @@ measure() {
 	local out=$1 nook=$2 tar=$3 b=$1/benchrun
 	"$nook" import "$tar" bench-busybox:latest >/dev/null
 	"$nook" info | grep -E 'Storage Driver|Kernel Version' || true
-	if [ -z "${BENCH_ONLY:-}" ]; then measure_core "$@"; fi
+	if [ -z "${BENCH_ONLY:-}" ] || [ "$BENCH_ONLY" = core ]; then measure_core "$@"; fi
 	# Each tests/bench/NAME.sh defines bench_NAME OUTDIR NOOK FIXTURE BENCHRUN;
-	# BENCH_ONLY=NAME runs only that area.
+	# BENCH_ONLY=NAME runs only that area (BENCH_ONLY=core: only the core set).
 	local f name
 	for f in "$BENCH_DIR"/*.sh; do
 		[ -e "$f" ] || continue
