@@ -58,6 +58,15 @@ build_fixtures() {
 	log "built $dir/busybox.tar"
 }
 
+prepare_devices() {
+	local uid d
+	for d in /dev/fuse /dev/net/tun; do
+		if [ -c "$d" ]; then chmod 0666 "$d"; else log "warning: $d missing (fuse-overlayfs/slirp4netns tests will fail)"; fi
+	done
+	uid=$(id -u "$user")
+	install -d -m 0700 -o "$user" -g "$(id -g "$user")" "/run/user/$uid"
+}
+
 install_packages() {
 	local missing=() p
 	for p in "${packages[@]}"; do
