@@ -33,9 +33,9 @@ measure() {
 	done
 }
 
-# measure_core OUTDIR NOOK FIXTURE: run, exec and cached build next to Podman.
-measure_core() {
-	local out=$1 nook=$2 tar=$3 b=$1/benchrun
+# measure_nook OUTDIR NOOK CTX: nook's latencies in the current store.
+measure_nook() {
+	local out=$1 nook=$2 ctx=$3 b=$1/benchrun
 	"$b" -n "$N" -label "nook run --rm --network none IMAGE true" -- "$nook" run --rm --network none bench-busybox:latest true
 	"$b" -n "$N" -label "nook run --rm IMAGE true (slirp4netns)" -- "$nook" run --rm bench-busybox:latest true
 	"$nook" rm -f bench-exec >/dev/null 2>&1 || true
@@ -45,15 +45,31 @@ measure_core() {
 	pid=$("$nook" inspect -f '{{.State.Pid}}' bench-exec)
 	"$b" -n "$N" -label "nsenter -t PID -U -m -p -n -u -i true (the limit)" -- nsenter -t "$pid" -U -m -p -n -u -i --preserve-credentials true
 	"$nook" rm -f bench-exec >/dev/null
-	local ctx=$out/build-ctx
-	mkdir -p "$ctx"
-	printf 'FROM bench-busybox:latest\nWORKDIR /app\nADD . /app\nRUN echo built > /app/built\nEXPOSE 80\nENV NAME=MyWorld\nCMD ["cat", "/app/built"]\n' > "$ctx/Dockerfile"
-	echo hi > "$ctx/app.txt"
 	"$nook" build -q -t bench-build "$ctx" >/dev/null
 	"$b" -n "$N" -label "nook build (7 steps, fully cached)" -- "$nook" build -q -t bench-build "$ctx"
 	"$b" -n "$N" -label "nook unshare true (join + exec)" -- "$nook" unshare true
 	"$b" -n "$N" -label "nook version (CLI start, joined)" -- "$nook" version
 	"$b" -n "$N" -label "nook images -q" -- "$nook" images -q
+}
+
+# measure_core OUTDIR NOOK FIXTURE: run, exec and cached build next to Podman.
+measure_core() {
+	local out=$1 nook=$2 tar=$3 b=$1/benchrun images
+	# containers/storage's load time grows with the store: the test user's
+	# store holds the e2e tests' images and layers. One line there, then
+	# everything in a store of its own (what a user's machine has).
+	images=$("$nook" images -q | wc -l)
+	"$b" -n "$N" -label "nook run --rm --network none IMAGE true (test user's store: $images images)" -- "$nook" run --rm --network none bench-busybox:latest true
+	local ctx=$out/build-ctx
+	mkdir -p "$ctx"
+	printf 'FROM bench-busybox:latest\nWORKDIR /app\nADD . /app\nRUN echo built > /app/built\nEXPOSE 80\nENV NAME=MyWorld\nCMD ["cat", "/app/built"]\n' > "$ctx/Dockerfile"
+	echo hi > "$ctx/app.txt"
+	(
+		export XDG_DATA_HOME=$out/store XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR/nook-bench
+		mkdir -p -m 0700 "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+		"$nook" import "$tar" bench-busybox:latest >/dev/null
+		measure_nook "$out" "$nook" "$ctx"
+	)
 	if command -v podman >/dev/null; then
 		podman --storage-driver overlay import "$tar" bench-busybox:latest >/dev/null 2>&1 ||
 			podman import "$tar" bench-busybox:latest >/dev/null
@@ -95,7 +111,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	runuser -u "$user" -- env -i HOME="$home" USER="$user" XDG_RUNTIME_DIR="/run/user/$uid" \
 		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin N="$N" BENCH_DIR="$PWD/bench" \
 		BENCH_ONLY="${BENCH_ONLY:-}" \
-		bash -c "$(declare -f measure measure_core); measure '$out' '$out/nook' '$home/fixtures/busybox.tar'"
+		bash -c "$(declare -f measure measure_core measure_nook); measure '$out' '$out/nook' '$home/fixtures/busybox.tar'"
 else
 	bash tests/setup.sh
 	out=${XDG_CACHE_HOME:-$HOME/.cache}/nook-test
