@@ -120,7 +120,7 @@ func IDHint(err error) string {
 		return ""
 	}
 	id := Current()
-	name := userName(id.HostUID)
+	name := UserName(id.HostUID)
 	if r, _ := ReadSubIDs("/etc/subuid", name, id.HostUID); len(r) == 0 {
 		return fmt.Sprintf("the image has files of other users, but you have no subordinate ids, so only your own uid is mapped: %s, then stop nook's namespace: kill $(cut -d' ' -f1 %s/%s)",
 			SubIDFix(name, FreeSubIDStart("/etc/subuid", "/etc/subgid")), id.RuntimeDir, KeeperFile)

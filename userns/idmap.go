@@ -14,7 +14,7 @@ import (
 // through newuidmap/newgidmap, or, without a range, only the caller's own
 // ids (a single-id namespace: chown to other ids then fails).
 func writeMaps(pid int, id Identity) error {
-	name := userName(id.HostUID)
+	name := UserName(id.HostUID)
 	uids, err := ReadSubIDs("/etc/subuid", name, id.HostUID)
 	if err != nil {
 		return err

@@ -214,9 +214,16 @@ func ProcessStartTime(pid int) (string, error) {
 	return f[19], nil
 }
 
-func userName(uid int) string {
+// UserName is uid's login name for /etc/subuid lines written by name. nook
+// is linked without glibc's NSS (osusergo), so a user known only to LDAP
+// or SSSD is not in /etc/passwd: then $USER of the user's own session is
+// the name (newuidmap, which uses NSS, checks the range it is given).
+func UserName(uid int) string {
 	if u, err := user.LookupId(strconv.Itoa(uid)); err == nil {
 		return u.Username
+	}
+	if name := os.Getenv("USER"); name != "" {
+		return name
 	}
 	return strconv.Itoa(uid)
 }

@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	osexec "os/exec"
-	"os/user"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -54,11 +52,8 @@ func doctorAction(c *cli.Context) error {
 }
 
 func doctorEnv(id userns.Identity) (userns.DoctorEnv, error) {
-	name := strconv.Itoa(id.HostUID)
+	name := userns.UserName(id.HostUID)
 	home, _ := os.UserHomeDir()
-	if u, err := user.LookupId(name); err == nil {
-		name = u.Username
-	}
 	data := dataDir()
 	return userns.DoctorEnv{
 		User: name, Home: home, UID: id.HostUID, GID: id.HostGID,
