@@ -180,8 +180,13 @@ var imageHeaders = map[string]string{
 	"CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "Size": "SIZE",
 }
 
+// filterRows keeps the rows of `nook images REPO[:TAG]`; a registry's
+// port (127.0.0.1:5000/app) is not a tag.
 func filterRows(rows []imageRow, ref string) []imageRow {
-	repo, tag, hasTag := strings.Cut(ref, ":")
+	repo, tag, hasTag := ref, "", false
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		repo, tag, hasTag = ref[:i], ref[i+1:], true
+	}
 	var out []imageRow
 	for _, r := range rows {
 		if r.Repository == repo && (!hasTag || r.Tag == tag) {
