@@ -20,6 +20,7 @@ func init() {
 			Flags: []cli.Flag{
 				&cli.StringSliceFlag{Name: "change", Aliases: []string{"c"}, Usage: "apply Dockerfile instruction to the created image"},
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "set commit message for imported image"},
+				&cli.StringFlag{Name: "platform", Usage: "set the image's platform (os/arch[/variant]); default: this machine's"},
 			},
 			Action: withSession(importAction),
 		},
@@ -63,7 +64,7 @@ func importAction(c *cli.Context, s *session) error {
 	}
 	id, err := s.store.Import(image.ImportOptions{
 		Source: c.Args().Get(0), Stdin: os.Stdin, Reference: c.Args().Get(1),
-		Message: c.String("message"), Changes: c.StringSlice("change"),
+		Message: c.String("message"), Changes: c.StringSlice("change"), Platform: c.String("platform"),
 	})
 	if err != nil {
 		return exit125(err)
