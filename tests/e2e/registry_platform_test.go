@@ -88,6 +88,25 @@ func TestPull_PlatformFromIndex(t *testing.T) {
 			s.Run("image", "inspect", "-f", "{{.Id}}", byDigest).Ok().StdoutIs(host.id)
 		})
 	}
+	t.Run("podman manifest push", func(t *testing.T) {
+		// An index made by another tool (Podman's own annotations and
+		// format choices) selects the same way.
+		p := newPodman(t)
+		list := "localhost/" + uniqueName(t, "list")
+		p.run("manifest", "create", list)
+		for _, img := range imgs {
+			p.run("manifest", "add", "--tls-verify=false", "--os", "linux", "--arch", img.arch, list,
+				"docker://"+reg.Ref(repo+":"+img.tag))
+		}
+		ref := reg.Ref(repo + ":" + uniqueName(t, "pm"))
+		p.run("manifest", "push", "--all", "--tls-verify=false", list, "docker://"+ref)
+		s := freshStore(t)
+		for _, arch := range []string{"arm64", "amd64"} {
+			s.Run("pull", "--platform", "linux/"+arch, ref).Ok()
+			s.Run("image", "inspect", "-f", "{{.Id}} {{.Architecture}}", ref).Ok().StdoutIs(imgs[arch].id + " " + arch)
+		}
+		s.Run("pull", "--platform", "linux/s390x", ref).Exit(1).StderrContains("no matching manifest for linux/s390x")
+	})
 	t.Run("unknown platform", func(t *testing.T) {
 		tag := uniqueName(t, "idx")
 		putIndex(t, reg, repo, tag, ociIndexType, imgs["amd64"], imgs["arm64"])
