@@ -27,6 +27,9 @@ type ImportOptions struct {
 	Message string
 	// Changes applies Dockerfile-like config changes (-c); see ApplyChanges.
 	Changes []string
+	// Platform is os/arch[/variant] recorded in the config, as docker
+	// import --platform; "" is this machine's (linux/GOARCH).
+	Platform string
 }
 
 // Import creates a one-layer image from a root filesystem tar (plain,
@@ -39,6 +42,10 @@ func (s *Store) Import(opts ImportOptions) (string, error) {
 			return "", err
 		}
 		names = []string{n}
+	}
+	osName, arch, variant, err := importPlatform(opts.Platform)
+	if err != nil {
+		return "", err
 	}
 	in, err := openSource(opts)
 	if err != nil {
@@ -56,7 +63,7 @@ func (s *Store) Import(opts ImportOptions) (string, error) {
 	}
 	now := time.Now().UTC()
 	cfg := Config{
-		Created: &now, Architecture: runtime.GOARCH, OS: "linux",
+		Created: &now, Architecture: arch, OS: osName, Variant: variant,
 		RootFS:  RootFS{Type: "layers", DiffIDs: []string{layer.UncompressedDigest.String()}},
 		History: []History{{Created: &now, CreatedBy: "nook import " + opts.Source, Comment: importComment(opts)}},
 	}
@@ -74,6 +81,22 @@ func (s *Store) Import(opts ImportOptions) (string, error) {
 		return "", err
 	}
 	return id, nil
+}
+
+// importPlatform is the os/arch/variant an import records; both os and
+// arch are needed, as a half-set platform describes no real image.
+func importPlatform(p string) (osName, arch, variant string, err error) {
+	if p == "" {
+		return "linux", runtime.GOARCH, "", nil
+	}
+	if err := checkPlatform("import", p); err != nil {
+		return "", "", "", err
+	}
+	osName, arch, variant = parsePlatform(p)
+	if arch == "" {
+		return "", "", "", errdefs.Invalid("import: invalid platform %q: want OS/ARCH[/VARIANT], e.g. linux/arm64", p)
+	}
+	return osName, arch, variant, nil
 }
 
 func importComment(opts ImportOptions) string {

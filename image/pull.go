@@ -65,6 +65,9 @@ func (s *Store) PullImage(ctx context.Context, opts PullOptions) (PullResult, er
 	if err != nil {
 		return PullResult{}, err
 	}
+	if err := checkPlatform("pull", opts.Platform); err != nil {
+		return PullResult{}, err
+	}
 	cands, how, err := resolvePullRef(s.systemContext(opts.RegistryOptions, ""), opts.Ref)
 	if err != nil {
 		return PullResult{}, err
@@ -105,21 +108,31 @@ func (s *Store) pullNamed(ctx context.Context, opts PullOptions, named reference
 	if out != nil {
 		fmt.Fprintf(out, "%s: Pulling from %s\n", tagOrDigest(named), reference.Path(named))
 	}
-	before := s.imageFor(named)
-	if _, byDigest := named.(reference.Digested); byDigest && before != nil && s.current(before, before.Digest, opts.Platform) {
+	before := s.imageFor(named, opts.Platform)
+	if _, byDigest := named.(reference.Digested); byDigest && before != nil && s.current(before, before.Digest, "", opts.Platform) {
 		// Content addressed and present: no need to ask the registry.
 		res.ID, res.Digest, res.UpToDate = before.ID, named.(reference.Digested).Digest(), true
 		printPullStatus(out, res, named)
-		return res, nil
+		// Found by digest, maybe named only by tag: `inspect NAME@DIGEST` must find it.
+		return res, s.Retag(res.ID, []string{named.String()})
 	}
 	si, err := s.probeRemote(ctx, sys, srcRef)
 	if err != nil {
+		if perr := noPlatformError(op, si.manifest, opts.Platform, err); perr != nil {
+			return res, perr
+		}
 		return res, registryError(op, err)
 	}
 	res.Digest = si.digest
-	if before != nil && s.current(before, si.digest, opts.Platform) {
+	if before != nil && s.current(before, si.digest, si.config, opts.Platform) {
 		res.ID, res.UpToDate = before.ID, true
+		s.warnPlatform(out, res.ID, named, opts.Platform)
 		printPullStatus(out, res, named)
+		if _, byDigest := named.(reference.Digested); byDigest {
+			if err := s.Retag(res.ID, []string{named.String()}); err != nil {
+				return res, err
+			}
+		}
 		// Images pulled by older versions lack the record.
 		return res, s.addRepoDigest(res.ID, named.Name(), res.Digest)
 	}
@@ -135,6 +148,7 @@ func (s *Store) pullNamed(ctx context.Context, opts PullOptions, named reference
 	if err := s.addRepoDigest(res.ID, named.Name(), res.Digest); err != nil {
 		return res, err
 	}
+	s.warnPlatform(out, res.ID, named, opts.Platform)
 	printPullStatus(out, res, named)
 	return res, nil
 }
@@ -160,14 +174,21 @@ func tagOrDigest(n reference.Named) string {
 	return "latest"
 }
 
-// imageFor returns the stored image the reference names, or nil.
-func (s *Store) imageFor(named reference.Named) *storage.Image {
+// imageFor returns the stored image the reference names, or nil. Several
+// images share an index digest (one per platform pulled): the one for
+// platform is preferred.
+func (s *Store) imageFor(named reference.Named, platform string) *storage.Image {
 	if d, ok := named.(reference.Digested); ok {
 		imgs, err := s.ImagesByDigest(d.Digest())
-		if err == nil && len(imgs) > 0 {
-			return imgs[0]
+		if err != nil || len(imgs) == 0 {
+			return nil
 		}
-		return nil
+		for _, img := range imgs {
+			if s.matchesPlatform(img, platform) {
+				return img
+			}
+		}
+		return imgs[0]
 	}
 	img, err := s.Image(named.String())
 	if err != nil {
@@ -185,21 +206,30 @@ func (s *Store) probeRemote(ctx context.Context, sys *types.SystemContext, ref t
 }
 
 // current reports whether img already is the image with manifest (or
-// index) digest remote, for the requested platform.
-func (s *Store) current(img *storage.Image, remote digest.Digest, platform string) bool {
+// index) digest remote. config, when known, is the config digest of the
+// index entry chosen for this platform: after pulling linux/arm64 from an
+// index, a pull for the host must not take the arm64 image as current.
+// Unknown (no registry asked yet), the image's own platform must match.
+func (s *Store) current(img *storage.Image, remote, config digest.Digest, platform string) bool {
 	if !slices.Contains(img.Digests, remote) && img.Digest != remote {
 		return false
 	}
-	if platform == "" {
-		return true
+	if config != "" {
+		return img.ID == config.Encoded()
 	}
+	return s.matchesPlatform(img, platform)
+}
+
+// matchesPlatform reports whether img's config is for platform ("" = the
+// host's); a wanted arm64 v8 matches a config without variant.
+func (s *Store) matchesPlatform(img *storage.Image, platform string) bool {
 	cfg, err := s.Config(img)
 	if err != nil {
 		return false
 	}
-	osName, arch, variant := parsePlatform(platform)
-	return (osName == "" || cfg.OS == osName) && (arch == "" || cfg.Architecture == arch) &&
-		(variant == "" || cfg.Variant == variant)
+	osName, arch, variant := parsePlatform(wantedPlatform(platform))
+	return cfg.OS == osName && cfg.Architecture == arch &&
+		(variant == "" || cfg.Variant == variant || (arch == "arm64" && variant == "v8" && cfg.Variant == ""))
 }
 
 // copyFromRegistry runs the copy into the store; nothing is named or

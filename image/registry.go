@@ -89,27 +89,3 @@ func policyContext() (*signature.PolicyContext, error) {
 func registryHost(named reference.Named) string {
 	return reference.Domain(named)
 }
-
-// parsePlatform splits "os/arch[/variant]" (either part may be empty).
-func parsePlatform(p string) (osName, arch, variant string) {
-	parts := strings.SplitN(p, "/", 3)
-	switch len(parts) {
-	case 3:
-		variant = parts[2]
-		fallthrough
-	case 2:
-		arch = parts[1]
-		fallthrough
-	case 1:
-		osName = parts[0]
-	}
-	return osName, arch, variant
-}
-
-// applyPlatform sets the platform choice of a pull ("" keeps the host's).
-func applyPlatform(sys *types.SystemContext, platform string) {
-	if platform == "" {
-		return
-	}
-	sys.OSChoice, sys.ArchitectureChoice, sys.VariantChoice = parsePlatform(platform)
-}

@@ -40,19 +40,6 @@ func TestInsecureRegistry(t *testing.T) {
 	}
 }
 
-func TestParsePlatform(t *testing.T) {
-	for in, want := range map[string][3]string{
-		"linux/arm64/v8": {"linux", "arm64", "v8"},
-		"linux/amd64":    {"linux", "amd64", ""},
-		"linux":          {"linux", "", ""},
-	} {
-		o, a, v := parsePlatform(in)
-		if [3]string{o, a, v} != want {
-			t.Errorf("parsePlatform(%q) = %q %q %q, want %v", in, o, a, v, want)
-		}
-	}
-}
-
 func TestRegistryKey(t *testing.T) {
 	for in, want := range map[string]string{
 		"":                             "docker.io",

@@ -20,6 +20,7 @@ func init() {
 			Flags: []cli.Flag{
 				&cli.StringSliceFlag{Name: "change", Aliases: []string{"c"}, Usage: "apply Dockerfile instruction to the created image"},
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "set commit message for imported image"},
+				&cli.StringFlag{Name: "platform", Usage: "set the image's platform (os/arch[/variant]); default: this machine's"},
 			},
 			Action: withSession(importAction),
 		},
@@ -63,7 +64,7 @@ func importAction(c *cli.Context, s *session) error {
 	}
 	id, err := s.store.Import(image.ImportOptions{
 		Source: c.Args().Get(0), Stdin: os.Stdin, Reference: c.Args().Get(1),
-		Message: c.String("message"), Changes: c.StringSlice("change"),
+		Message: c.String("message"), Changes: c.StringSlice("change"), Platform: c.String("platform"),
 	})
 	if err != nil {
 		return exit125(err)
@@ -180,8 +181,13 @@ var imageHeaders = map[string]string{
 	"CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "Size": "SIZE",
 }
 
+// filterRows keeps the rows of `nook images REPO[:TAG]`; a registry's
+// port (127.0.0.1:5000/app) is not a tag.
 func filterRows(rows []imageRow, ref string) []imageRow {
-	repo, tag, hasTag := strings.Cut(ref, ":")
+	repo, tag, hasTag := ref, "", false
+	if i := strings.LastIndexByte(ref, ':'); i > strings.LastIndexByte(ref, '/') {
+		repo, tag, hasTag = ref[:i], ref[i+1:], true
+	}
 	var out []imageRow
 	for _, r := range rows {
 		if r.Repository == repo && (!hasTag || r.Tag == tag) {

@@ -60,3 +60,12 @@ func TestImageFilters(t *testing.T) {
 		}
 	}
 }
+
+func TestFilterRowsRegistryPort(t *testing.T) {
+	rows := []imageRow{{Repository: "127.0.0.1:5000/app", Tag: "1"}, {Repository: "127.0.0.1:5000/app", Tag: "2"}, {Repository: "app", Tag: "1"}}
+	for ref, want := range map[string]int{"127.0.0.1:5000/app": 2, "127.0.0.1:5000/app:1": 1, "app": 1, "app:2": 0, "127.0.0.1": 0} {
+		if got := len(filterRows(rows, ref)); got != want {
+			t.Errorf("filterRows(%q) kept %d rows, want %d", ref, got, want)
+		}
+	}
+}
