@@ -138,3 +138,27 @@ func (s *Store) warnPlatform(out io.Writer, id string, named reference.Named, pl
 	fmt.Fprintf(out, "WARNING: image with reference %s was found but does not match the specified platform: wanted %s, actual: %s\n",
 		reference.FamiliarString(named), wantedPlatform(platform), actual)
 }
+
+// PlatformMismatch returns Docker's error when the stored image ref is not
+// for platform ("" matches anything), and nil when it is.
+func (s *Store) PlatformMismatch(ref, platform string) error {
+	if platform == "" {
+		return nil
+	}
+	if err := checkPlatform("run", platform); err != nil {
+		return err
+	}
+	img, err := s.Lookup(ref)
+	if err != nil || s.matchesPlatform(img, platform) {
+		return err
+	}
+	actual := "unknown"
+	if cfg, err := s.Config(img); err == nil {
+		actual = cfg.OS + "/" + cfg.Architecture
+		if cfg.Variant != "" {
+			actual += "/" + cfg.Variant
+		}
+	}
+	return errdefs.Conflict("image with reference %s was found but does not match the specified platform: wanted %s, actual: %s",
+		ref, wantedPlatform(platform), actual)
+}

@@ -13,7 +13,7 @@ import (
 func init() {
 	commands = append(commands,
 		&cli.Command{Name: "create", Usage: "create a new container", ArgsUsage: "IMAGE [COMMAND] [ARG...]",
-			Flags: append(createFlags(), pullFlag), Action: func(c *cli.Context) error { return exit125(createAction(c)) }},
+			Flags: append(createFlags(), pullFlag, platformFlag), Action: func(c *cli.Context) error { return exit125(createAction(c)) }},
 		&cli.Command{Name: "start", Usage: "start one or more stopped containers", ArgsUsage: "CONTAINER [CONTAINER...]",
 			Flags: []cli.Flag{
 				&cli.BoolFlag{Name: "attach", Aliases: []string{"a"}, Usage: "attach STDOUT/STDERR and forward signals"},

@@ -20,7 +20,7 @@ func init() {
 		Name:      "run",
 		Usage:     "create and run a new container from an image",
 		ArgsUsage: "IMAGE [COMMAND] [ARG...]",
-		Flags:     append(createFlags(), pullFlag, &cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "run container in background and print container ID"}),
+		Flags:     append(createFlags(), pullFlag, platformFlag, &cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "run container in background and print container ID"}),
 		Action: func(c *cli.Context) error {
 			return exit125(runAction(c))
 		},
