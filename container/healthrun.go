@@ -12,10 +12,10 @@ import (
 )
 
 // RunHealthcheck runs r's healthcheck once now (`nook healthcheck run`)
-// and returns the result. A detached container's monitor runs it, so the
-// result and the status change are recorded as for its periodic probes;
-// a container held by a foreground CLI (no monitor) is probed from here
-// and the result is not recorded.
+// and returns the result. The process holding the container (its
+// monitor, or the CLI of a foreground run) runs it, so the result and the
+// status change are recorded as for its periodic probes. A state without
+// a Health (held by an older nook) is probed from here, unrecorded.
 func (m *Manager) RunHealthcheck(r *Record) (HealthLog, error) {
 	hc := ProbeConfig(r)
 	if hc == nil {
@@ -30,9 +30,9 @@ func (m *Manager) RunHealthcheck(r *Record) (HealthLog, error) {
 	}
 	asked := time.Now()
 	if err := unix.Kill(st.MonitorPid, monitor.HealthSignal); err != nil {
-		return HealthLog{}, fmt.Errorf("ask the monitor of %s to probe: %w", r.ID[:12], err)
+		return HealthLog{}, fmt.Errorf("ask the holder of %s (pid %d) to probe: %w", r.ID[:12], st.MonitorPid, err)
 	}
-	// The monitor may be in the middle of a probe that started before we
+	// The holder may be in the middle of a probe that started before we
 	// asked: allow for that one, ours, and some slack.
 	deadline := asked.Add(2*hc.Timeout + 5*time.Second)
 	for time.Now().Before(deadline) {

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/internal/trace"
 	"github.com/nook-dev/nook/monitor"
 	"github.com/nook-dev/nook/sandbox"
+	"github.com/nook-dev/nook/spec"
 	"github.com/nook-dev/nook/userns"
 )
 
@@ -58,6 +60,15 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 	trace.Mark("rootfs mounted")
 	start, _ := userns.ProcessStartTime(os.Getpid())
 	st := State{Status: StatusRunning, StartedAt: time.Now().UTC(), MonitorPid: os.Getpid(), MonitorStart: start}
+	// This process holds the container, so it probes the healthcheck as
+	// a monitor would, and stays the only writer of the state.
+	var mu sync.Mutex
+	save := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		m.WriteState(r.ID, st)
+	}
+	prober := m.foregroundProber(r, &st, &mu, save)
 	var net monitor.Closer
 	attach := func(pid int) error {
 		c, ports, err := monitor.AttachNetwork(r.Network, pid)
@@ -80,26 +91,50 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 		return code, errdefs.Exit(code, err)
 	}
 	st.Pid = proc.Pid
-	m.WriteState(r.ID, st)
+	prober.Start(st.Health, proc.Pid, st.StartedAt)
+	save()
 	done := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case s := <-sigs:
-				proc.Cmd.Process.Signal(s)
-			case <-done:
-				return
-			}
-		}
-	}()
+	go forwardSignals(proc.Cmd.Process, sigs, prober != nil, done)
 	proc.Cmd.Wait()
 	trace.Mark("container exited")
 	close(done)
+	prober.Stop()
 	code := sandbox.ExitCode(proc.Cmd.ProcessState)
 	st.Status, st.Pid, st.ExitCode, st.FinishedAt = StatusExited, 0, code, time.Now().UTC()
 	m.finish(r, st)
 	trace.Mark("cleaned up")
 	return code, nil
+}
+
+// forwardSignals passes sigs on to the container's process until done.
+// With a healthcheck (probing), SIGUSR1 is `nook healthcheck run` asking
+// this holder for a probe, not a signal for the container.
+func forwardSignals(p *os.Process, sigs <-chan os.Signal, probing bool, done <-chan struct{}) {
+	for {
+		select {
+		case s := <-sigs:
+			if !probing || s != monitor.HealthSignal {
+				p.Signal(s)
+			}
+		case <-done:
+			return
+		}
+	}
+}
+
+// foregroundProber prepares probing r's healthcheck from the foreground
+// CLI: nil without one, so a plain run gets no goroutine, no handler.
+// The health log of an earlier run is kept, as Docker does.
+func (m *Manager) foregroundProber(r *Record, st *State, mu *sync.Mutex, save func()) *monitor.Prober {
+	hc := ProbeConfig(r)
+	if hc == nil {
+		return nil
+	}
+	st.Health = m.ReadState(r.ID).Health
+	if st.Health == nil {
+		st.Health = &spec.Health{}
+	}
+	return monitor.NewProber(hc, r.Spec.Process, m.InitEnv(), mu, save)
 }
 
 // finish records the final state, unmounts, and honours --rm.

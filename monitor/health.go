@@ -5,15 +5,17 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/nook-dev/nook/spec"
 )
 
-// HealthSignal asks a monitor whose state has a Health to probe now
-// (`nook healthcheck run`); the result appears in State.Health.Log. The
-// monitor stays the only writer of its state file.
+// HealthSignal asks the holder (State.MonitorPid: the monitor, or the CLI
+// of a foreground run) of a container whose state has a Health to probe
+// now (`nook healthcheck run`); the result appears in State.Health.Log.
+// The holder stays the only writer of its state file.
 const HealthSignal = syscall.SIGUSR1
 
 // Docker's health statuses and log limits (moby daemon/health.go).
@@ -24,26 +26,72 @@ const (
 	maxHealthLog    = 5
 )
 
-// healthState is the monitor's probing goroutine, one per container run.
-type healthState struct {
-	// now receives HealthSignal (installed once, before the state first
-	// shows a Health, so the signal never meets its default action).
+// Prober probes one container process and records each result in a
+// Health that belongs to the state of the process holding the container:
+// the monitor for detached runs, the CLI for foreground ones. The holder
+// stays the only writer of its state file: save writes it.
+type Prober struct {
+	hc   *spec.Healthcheck
+	proc spec.Process
+	env  []string
+	// mu guards the holder's state, and so health; save takes it itself.
+	mu   *sync.Mutex
+	save func()
+	// now receives HealthSignal (installed by NewProber, before the state
+	// first shows a Health, so the signal never meets its default action).
 	now    chan os.Signal
+	health *spec.Health
 	cancel context.CancelFunc
 	done   chan struct{}
 }
 
-// startHealth resets the health status to starting (keeping the log, as
-// Docker does on a restart) and starts probing the new container process.
-// Called before the state saying "running" is written.
-func (m *monitor) startHealth() {
-	hc := m.cfg.Healthcheck
+// NewProber returns a prober for hc run as proc with env (nil when hc is
+// nil) and starts catching HealthSignal.
+func NewProber(hc *spec.Healthcheck, proc spec.Process, env []string, mu *sync.Mutex, save func()) *Prober {
 	if hc == nil {
+		return nil
+	}
+	p := &Prober{hc: hc, proc: proc, env: env, mu: mu, save: save, now: make(chan os.Signal, 1)}
+	signal.Notify(p.now, HealthSignal)
+	return p
+}
+
+// Start resets h to starting (keeping the log, as Docker does on a
+// restart) and probes pid, started at started, until Stop. Call it before
+// the state saying "running" is written; h must stay the state's Health.
+func (p *Prober) Start(h *spec.Health, pid int, started time.Time) {
+	if p == nil {
 		return
 	}
-	if m.health.now == nil {
-		m.health.now = make(chan os.Signal, 1)
-		signal.Notify(m.health.now, HealthSignal)
+	h.Status, h.FailingStreak = HealthStarting, 0
+	ctx, cancel := context.WithCancel(context.Background())
+	p.health, p.cancel, p.done = h, cancel, make(chan struct{})
+	go p.loop(ctx, p.done, pid, started)
+}
+
+// Stop stops probing once the container process exited; it returns after
+// the goroutine did, so the caller may change the state freely.
+func (p *Prober) Stop() {
+	if p == nil || p.cancel == nil {
+		return
+	}
+	p.cancel()
+	<-p.done
+	p.cancel = nil
+	// Docker reports a stopped container's health as unhealthy
+	// (moby container/health.go CloseMonitorChannel).
+	p.mu.Lock()
+	p.health.Status = HealthUnhealthy
+	p.mu.Unlock()
+}
+
+// startHealth starts probing the monitor's new container process.
+func (m *monitor) startHealth() {
+	if m.cfg.Healthcheck == nil {
+		return
+	}
+	if m.health == nil {
+		m.health = NewProber(m.cfg.Healthcheck, m.cfg.Spec.Process, m.cfg.Env, &m.mu, m.writeState)
 	}
 	if m.state.Health == nil {
 		m.state.Health = m.cfg.Health
@@ -51,67 +99,47 @@ func (m *monitor) startHealth() {
 	if m.state.Health == nil {
 		m.state.Health = &spec.Health{}
 	}
-	m.state.Health.Status, m.state.Health.FailingStreak = HealthStarting, 0
-	ctx, cancel := context.WithCancel(context.Background())
-	m.health.cancel, m.health.done = cancel, make(chan struct{})
-	go m.healthLoop(ctx, m.health.done, m.proc.Pid, m.state.StartedAt)
+	m.health.Start(m.state.Health, m.proc.Pid, m.state.StartedAt)
 }
 
-// stopHealth stops probing once the container process exited; it returns
-// after the goroutine did, so the caller may change the state freely.
-func (m *monitor) stopHealth() {
-	if m.health.cancel == nil {
-		return
-	}
-	m.health.cancel()
-	<-m.health.done
-	m.health.cancel = nil
-	// Docker reports a stopped container's health as unhealthy
-	// (moby container/health.go CloseMonitorChannel).
-	m.mu.Lock()
-	m.state.Health.Status = HealthUnhealthy
-	m.mu.Unlock()
-}
-
-// healthLoop probes every interval (or at once on HealthSignal) until ctx
+// loop probes every interval (or at once on HealthSignal) until ctx
 // ends, recording each result in the state.
-func (m *monitor) healthLoop(ctx context.Context, done chan struct{}, pid int, started time.Time) {
+func (p *Prober) loop(ctx context.Context, done chan struct{}, pid int, started time.Time) {
 	defer close(done)
-	hc := m.cfg.Healthcheck
 	for {
-		t := time.NewTimer(m.healthInterval(started))
+		t := time.NewTimer(p.interval(started))
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
 		case <-t.C:
-		case <-m.health.now:
+		case <-p.now:
 			t.Stop()
 		}
-		res := Probe(ctx, hc, pid, m.cfg.Spec.Process, m.cfg.Env)
+		res := Probe(ctx, p.hc, pid, p.proc, p.env)
 		if ctx.Err() != nil {
 			return // the container stopped under the probe
 		}
-		m.mu.Lock()
-		recordHealth(m.state.Health, hc, started, res)
-		m.mu.Unlock()
-		m.writeState()
-		// A probe allocates (exec, pipes, JSON) far more than the monitor
-		// keeps; hand it back rather than let the resident monitor grow.
+		p.mu.Lock()
+		recordHealth(p.health, p.hc, started, res)
+		p.mu.Unlock()
+		p.save()
+		// A probe allocates (exec, pipes, JSON) far more than the holder
+		// keeps; hand it back rather than let a resident process grow.
 		debug.FreeOSMemory()
 	}
 }
 
-// healthInterval is Docker's: the start interval while starting within
-// the start period, else the interval.
-func (m *monitor) healthInterval(started time.Time) time.Duration {
-	hc := m.cfg.Healthcheck
+// interval is Docker's: the start interval while starting within the
+// start period, else the interval.
+func (p *Prober) interval(started time.Time) time.Duration {
+	hc := p.hc
 	if time.Since(started) >= hc.StartPeriod {
 		return hc.Interval
 	}
-	m.mu.Lock()
-	starting := m.state.Health.Status == HealthStarting
-	m.mu.Unlock()
+	p.mu.Lock()
+	starting := p.health.Status == HealthStarting
+	p.mu.Unlock()
 	if starting && hc.StartInterval > 0 {
 		return hc.StartInterval
 	}

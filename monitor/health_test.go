@@ -79,3 +79,19 @@ func TestLimitedBuffer_CutsAt4096(t *testing.T) {
 		t.Fatalf("small output changed: %q", small.String())
 	}
 }
+
+// A holder without a healthcheck gets no prober: no goroutine, no signal
+// handler, and Start/Stop on the nil prober do nothing.
+func TestNewProber_NilWithoutHealthcheck(t *testing.T) {
+	var saved bool
+	p := NewProber(nil, spec.Process{}, nil, nil, func() { saved = true })
+	if p != nil {
+		t.Fatalf("NewProber(nil) = %+v, want nil", p)
+	}
+	h := &spec.Health{Status: HealthHealthy}
+	p.Start(h, 1, time.Now())
+	p.Stop()
+	if saved || h.Status != HealthHealthy {
+		t.Fatalf("nil prober touched the state: saved %v, status %q", saved, h.Status)
+	}
+}

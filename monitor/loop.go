@@ -12,7 +12,7 @@ func (m *monitor) loop() {
 	backoff := 100 * time.Millisecond
 	for {
 		m.proc.Cmd.Wait()
-		m.stopHealth()
+		m.health.Stop()
 		if m.waitOutput != nil {
 			m.waitOutput()
 		}

@@ -42,7 +42,7 @@ type monitor struct {
 	proc  *sandbox.Process
 	mu    sync.Mutex
 	// health probes the container while it runs (health.go).
-	health healthState
+	health *Prober
 	// waitOutput blocks until the process's output is fully logged.
 	waitOutput func()
 	// att serves `nook attach` (stdio.go).
