@@ -74,16 +74,7 @@ func TestHealthForeground_RunCommandRecords(t *testing.T) {
 	if h := inspectHealth(t, name); h == nil || h.Status != "starting" || len(h.Log) != 0 {
 		t.Fatalf("foreground run before any probe: %+v, want starting with no log", h)
 	}
-	nook(t, "healthcheck", "run", name).Exit(1).StdoutIs("unhealthy")
-	h := inspectHealth(t, name)
-	if len(h.Log) != 1 || h.Log[0].ExitCode != 1 || h.Log[0].Output != "probing\n" || h.FailingStreak != 1 || h.Status != "starting" {
-		t.Fatalf("after one failed run (retries 3): %+v, want it recorded", h)
-	}
-	nook(t, "exec", name, "touch", "/tmp/ok").Ok()
-	nook(t, "healthcheck", "run", name).Ok().StdoutIs("")
-	if h := inspectHealth(t, name); len(h.Log) != 2 || h.Status != "healthy" || h.FailingStreak != 0 {
-		t.Fatalf("after a good run: %+v", h)
-	}
+	healthRunRecords(t, name)
 	nook(t, "exec", name, "touch", "/tmp/stop").Ok()
 	run.Wait()
 	// SIGUSR1 asked the holder for a probe; it is not the container's.

@@ -101,16 +101,7 @@ func TestHealth_RunCommandProbesNow(t *testing.T) {
 	if out := psStatus(t, "-f", "health=starting"); !strings.Contains(out, name+"|Up ") || !strings.Contains(out, "(health: starting)") {
 		t.Fatalf("ps -f health=starting:\n%s", out)
 	}
-	nook(t, "healthcheck", "run", name).Exit(1).StdoutIs("unhealthy")
-	h := inspectHealth(t, name)
-	if len(h.Log) != 1 || h.Log[0].ExitCode != 1 || h.Log[0].Output != "probing\n" || h.FailingStreak != 1 || h.Status != "starting" {
-		t.Fatalf("after one failed run (retries 3): %+v", h)
-	}
-	nook(t, "exec", name, "touch", "/tmp/ok").Ok()
-	nook(t, "healthcheck", "run", name).Ok().StdoutIs("")
-	if h := inspectHealth(t, name); len(h.Log) != 2 || h.Status != "healthy" || h.FailingStreak != 0 {
-		t.Fatalf("after a good run: %+v", h)
-	}
+	healthRunRecords(t, name)
 
 	plain := containerName(t)
 	nook(t, "run", "-d", "--name", plain, img, "sleep", "300").Ok()
@@ -179,4 +170,21 @@ func TestHealth_TimeoutKillsHungProbe(t *testing.T) {
 	waitFor(t, 5*time.Second, "the hung probe to be killed", func() bool {
 		return !strings.Contains(nook(t, "exec", name, "ps").Ok().Stdout(), "sleep 61")
 	})
+}
+
+// healthRunRecords checks `healthcheck run` on a container whose probe is
+// "echo probing; test -e /tmp/ok" (retries 3, no probe yet): a failure is
+// recorded, then a success after the file exists makes it healthy.
+func healthRunRecords(t *testing.T, name string) {
+	t.Helper()
+	nook(t, "healthcheck", "run", name).Exit(1).StdoutIs("unhealthy")
+	h := inspectHealth(t, name)
+	if len(h.Log) != 1 || h.Log[0].ExitCode != 1 || h.Log[0].Output != "probing\n" || h.FailingStreak != 1 || h.Status != "starting" {
+		t.Fatalf("after one failed run (retries 3): %+v", h)
+	}
+	nook(t, "exec", name, "touch", "/tmp/ok").Ok()
+	nook(t, "healthcheck", "run", name).Ok().StdoutIs("")
+	if h := inspectHealth(t, name); len(h.Log) != 2 || h.Status != "healthy" || h.FailingStreak != 0 {
+		t.Fatalf("after a good run: %+v", h)
+	}
 }
