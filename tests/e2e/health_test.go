@@ -60,14 +60,7 @@ func TestHealth_UnhealthyAfterRetriesThenHealthy(t *testing.T) {
 			t.Fatalf("log entry %+v: want exit code 1 with start <= end", l)
 		}
 	}
-	if out := psStatus(t, "-f", "health=unhealthy"); !strings.Contains(out, name+"|Up ") || !strings.Contains(out, "(unhealthy)") {
-		t.Fatalf("ps -f health=unhealthy:\n%s", out)
-	}
-	nook(t, "exec", name, "touch", "/tmp/ok").Ok()
-	h = waitHealth(t, name, "healthy", 10*time.Second)
-	if last := h.Log[len(h.Log)-1]; last.ExitCode != 0 || h.FailingStreak != 0 {
-		t.Fatalf("healthy with last log %+v, streak %d", last, h.FailingStreak)
-	}
+	h = becomesHealthy(t, name)
 	if out := psStatus(t, "-f", "name=^"+name+"$"); !strings.Contains(out, "(healthy)") {
 		t.Fatalf("ps STATUS does not say healthy:\n%s", out)
 	}
@@ -187,4 +180,21 @@ func healthRunRecords(t *testing.T, name string) {
 	if h := inspectHealth(t, name); len(h.Log) != 2 || h.Status != "healthy" || h.FailingStreak != 0 {
 		t.Fatalf("after a good run: %+v", h)
 	}
+}
+
+// becomesHealthy checks an unhealthy container (probe "test -e /tmp/ok")
+// is listed by ps -f health=unhealthy, then turns healthy once the file
+// exists; it returns the healthy state.
+func becomesHealthy(t *testing.T, name string) *health {
+	t.Helper()
+	var h *health
+	if out := psStatus(t, "-f", "health=unhealthy"); !strings.Contains(out, name+"|Up ") || !strings.Contains(out, "(unhealthy)") {
+		t.Fatalf("ps -f health=unhealthy:\n%s", out)
+	}
+	nook(t, "exec", name, "touch", "/tmp/ok").Ok()
+	h = waitHealth(t, name, "healthy", 10*time.Second)
+	if last := h.Log[len(h.Log)-1]; last.ExitCode != 0 || h.FailingStreak != 0 {
+		t.Fatalf("healthy with last log %+v, streak %d", last, h.FailingStreak)
+	}
+	return h
 }
