@@ -45,6 +45,17 @@ type Process struct {
 // anything): the network is attached there, so the command never sees a
 // half-configured network.
 func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid int) error) (*Process, error) {
+	sys := &syscall.SysProcAttr{Cloneflags: cloneFlags(c), Setsid: true}
+	if c.Cgroup != "" {
+		// Cloned straight into its cgroup: nothing runs outside it, and the
+		// new cgroup namespace is rooted there.
+		cg, err := os.Open(c.Cgroup)
+		if err != nil {
+			return nil, fmt.Errorf("open the container's cgroup: %w", err)
+		}
+		defer cg.Close()
+		sys.UseCgroupFD, sys.CgroupFD = true, int(cg.Fd())
+	}
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -71,17 +82,14 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		stdio.Stdin, stdio.Stdout, stdio.Stderr = nil, nil, nil
 	}
 	cmd := &osexec.Cmd{
-		Path:       helperexe.Path(),
-		Args:       []string{"nook", "_init", c.ID},
-		Env:        helperexe.Env(env),
-		Stdin:      stdio.Stdin,
-		Stdout:     stdio.Stdout,
-		Stderr:     stdio.Stderr,
-		ExtraFiles: extra,
-		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: cloneFlags(c),
-			Setsid:     true,
-		},
+		Path:        helperexe.Path(),
+		Args:        []string{"nook", "_init", c.ID},
+		Env:         helperexe.Env(env),
+		Stdin:       stdio.Stdin,
+		Stdout:      stdio.Stdout,
+		Stderr:      stdio.Stderr,
+		ExtraFiles:  extra,
+		SysProcAttr: sys,
 	}
 	err = cmd.Start()
 	trace.Mark("init started")

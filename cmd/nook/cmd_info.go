@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"runtime"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/fuseoverlay"
 	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/userns"
@@ -33,17 +36,20 @@ func init() {
 
 func infoAction(c *cli.Context, s *session) error {
 	recs, _ := s.ctrs.List()
-	running := 0
+	running, paused := 0, 0
 	for _, r := range recs {
-		if s.ctrs.CurrentState(r).Status == "running" {
+		if st := s.ctrs.CurrentState(r); st.Paused {
+			paused++
+		} else if st.Status == "running" {
 			running++
 		}
 	}
 	imgs, _ := s.store.List()
 	keeper, _ := userns.ReadKeeper(s.id.RuntimeDir)
 	w := c.App.Writer
-	fmt.Fprintf(w, "Server:\n Containers: %d\n  Running: %d\n  Stopped: %d\n Images: %d\n", len(recs), running, len(recs)-running, len(imgs))
+	fmt.Fprintf(w, "Server:\n Containers: %d\n  Running: %d\n  Paused: %d\n  Stopped: %d\n Images: %d\n", len(recs), running, paused, len(recs)-running-paused, len(imgs))
 	fmt.Fprintf(w, " Server Version: %s\n Storage Driver: %s\n  Why: %s\n", version, s.store.Driver.Name, s.store.Driver.Reason)
+	printCgroupInfo(w, cgroups.Detect())
 	fmt.Fprintf(w, " Security Options:\n  name=rootless\n  name=cgroupns\n Kernel Version: %s\n OSType: linux\n Architecture: %s\n", fuseoverlay.KernelRelease(), runtime.GOARCH)
 	fmt.Fprintf(w, " Docker Root Dir: %s\n Runtime Dir: %s\n Keeper PID: %d\n Host UID: %d\n", s.dataDir, s.id.RuntimeDir, keeper.PID, s.id.HostUID)
 	helper := helperexe.Path()
@@ -53,4 +59,28 @@ func infoAction(c *cli.Context, s *session) error {
 	fmt.Fprintf(w, " Runtime Helper: %s\n", helper)
 	printRootlessInfo(w, c.App.ErrWriter, s.id, s.dataDir, s.store.Driver.Name, s.store.Driver.Reason)
 	return nil
+}
+
+// printCgroupInfo is Docker's Cgroup lines plus what rootless limits and
+// pause depend on: the cgroup2 mount, delegation and its controllers.
+func printCgroupInfo(w io.Writer, h cgroups.Host) {
+	fmt.Fprintf(w, " Cgroup Driver: cgroupfs\n Cgroup Version: %d\n", h.Version)
+	switch {
+	case h.Mount == "":
+		fmt.Fprintf(w, "  cgroup2: not mounted (pause and --memory/--cpus/--pids-limit are unavailable)\n")
+		return
+	case h.Version == 1:
+		fmt.Fprintf(w, "  cgroup2: %s (hybrid; on cgroup v1: %s)\n", h.Mount, strings.Join(h.V1, " "))
+	default:
+		fmt.Fprintf(w, "  cgroup2: %s\n", h.Mount)
+	}
+	if h.Base == "" {
+		fmt.Fprintf(w, "  Delegated: no: %s (pause and resource limits are unavailable)\n", h.NotDelegated)
+		return
+	}
+	ctrls := strings.Join(h.Controllers, " ")
+	if ctrls == "" {
+		ctrls = "none (pause works; --memory/--cpus/--pids-limit do not)"
+	}
+	fmt.Fprintf(w, "  Delegated: yes: %s\n  Controllers: %s\n", h.Base, ctrls)
 }
