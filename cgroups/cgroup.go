@@ -184,7 +184,7 @@ func Exists(dir string) bool {
 }
 
 func writeFile(path, s string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|unix.O_CLOEXEC, 0)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,7 @@ func execAction(c *cli.Context, s *session) error {
 	if c.Bool("privileged") {
 		p.Capabilities = sandbox.CapabilityNames()
 	}
-	o := exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: p, Detach: c.Bool("detach"), Env: s.ctrs.InitEnv()}
+	o := exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: p, Detach: c.Bool("detach"), Env: s.ctrs.InitEnv(), Cgroup: r.Spec.Cgroup}
 	return runExec(c, o, c.Bool("interactive"))
 }
 

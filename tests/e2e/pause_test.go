@@ -66,7 +66,8 @@ func TestPause_FreezesUnpausesAndStops(t *testing.T) {
 }
 
 // TestPause_KillAndForceRemovePaused: kill and rm -f work on a paused
-// container, and a container's cgroup namespace is rooted at its cgroup.
+// container; a container's cgroup namespace is rooted at its cgroup, which
+// exec'd processes join.
 func TestPause_KillAndForceRemovePaused(t *testing.T) {
 	requires(t, cgroupDelegated)
 	f := readCgroupFacts()
@@ -74,6 +75,8 @@ func TestPause_KillAndForceRemovePaused(t *testing.T) {
 	nook(t, "run", "--rm", img, "cat", "/proc/self/cgroup").Ok().StdoutMatches(`(?m)^0::/$`)
 	name := containerName(t)
 	nook(t, "run", "-d", "--name", name, img, "sleep", "300").Ok()
+	// exec'd processes join the container's cgroup (so pause freezes them).
+	nook(t, "exec", name, "cat", "/proc/self/cgroup").Ok().StdoutMatches(`(?m)^0::/$`)
 	nook(t, "pause", name).Ok()
 	nook(t, "kill", name).Ok()
 	waitFor(t, 10*time.Second, "the killed container to exit", func() bool {
