@@ -118,7 +118,7 @@ func delegation(dir string, uid int) string {
 		return fmt.Sprintf("your cgroup %s cannot be read: %v", dir, err)
 	}
 	if int(st.Uid) != uid {
-		return fmt.Sprintf("your cgroup %s belongs to another user (uid %d as seen by nook)", dir, st.Uid)
+		return fmt.Sprintf("your cgroup %s belongs to another user", dir)
 	}
 	for _, f := range []string{"", "cgroup.procs", "cgroup.subtree_control"} {
 		if err := unix.Access(filepath.Join(dir, f), unix.W_OK); err != nil {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"runtime"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -59,28 +57,4 @@ func infoAction(c *cli.Context, s *session) error {
 	fmt.Fprintf(w, " Runtime Helper: %s\n", helper)
 	printRootlessInfo(w, c.App.ErrWriter, s.id, s.dataDir, s.store.Driver.Name, s.store.Driver.Reason)
 	return nil
-}
-
-// printCgroupInfo is Docker's Cgroup lines plus what rootless limits and
-// pause depend on: the cgroup2 mount, delegation and its controllers.
-func printCgroupInfo(w io.Writer, h cgroups.Host) {
-	fmt.Fprintf(w, " Cgroup Driver: cgroupfs\n Cgroup Version: %d\n", h.Version)
-	switch {
-	case h.Mount == "":
-		fmt.Fprintf(w, "  cgroup2: not mounted (pause and --memory/--cpus/--pids-limit are unavailable)\n")
-		return
-	case h.Version == 1:
-		fmt.Fprintf(w, "  cgroup2: %s (hybrid; on cgroup v1: %s)\n", h.Mount, strings.Join(h.V1, " "))
-	default:
-		fmt.Fprintf(w, "  cgroup2: %s\n", h.Mount)
-	}
-	if h.Base == "" {
-		fmt.Fprintf(w, "  Delegated: no: %s (pause and resource limits are unavailable)\n", h.NotDelegated)
-		return
-	}
-	ctrls := strings.Join(h.Controllers, " ")
-	if ctrls == "" {
-		ctrls = "none (pause works; --memory/--cpus/--pids-limit do not)"
-	}
-	fmt.Fprintf(w, "  Delegated: yes: %s\n  Controllers: %s\n", h.Base, ctrls)
 }
