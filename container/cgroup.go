@@ -2,6 +2,7 @@ package container
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/internal/errdefs"
@@ -57,7 +58,11 @@ func (m *Manager) setupCgroup(r *Record) error {
 		return nil
 	}
 	lim := Limits(r.HostConfig)
-	err := cgroups.Setup(r.Spec.Cgroup, lim)
+	// Only a caller inside the delegated cgroup may move the init into it.
+	err := fmt.Errorf("it was created from the delegated cgroup %s, and nook now runs outside it", filepath.Dir(filepath.Dir(r.Spec.Cgroup)))
+	if base := cgroups.Detect().Base; base != "" && base == filepath.Dir(filepath.Dir(r.Spec.Cgroup)) {
+		err = cgroups.Setup(r.Spec.Cgroup, lim)
+	}
 	if err == nil {
 		trace.Mark("cgroup created")
 		return nil
@@ -91,7 +96,7 @@ func (m *Manager) Pause(r *Record) error {
 		if err := cgroups.Detect().Require("pause"); err != nil {
 			return errdefs.Exit(125, err)
 		}
-		return errdefs.Exit(125, errdefs.WithKind(fmt.Errorf("pause needs the container's own cgroup, but %s was started without one (when no cgroup was delegated to you); restart it to get one", r.Name), errdefs.ErrUnavailable))
+		return errdefs.Exit(125, errdefs.WithKind(fmt.Errorf("pause needs the container's own cgroup, but %s was started without one (nook ran outside a delegated cgroup then); restart it from a delegated one to get one", r.Name), errdefs.ErrUnavailable))
 	}
 	return cgroups.Freeze(r.Spec.Cgroup)
 }

@@ -72,6 +72,7 @@ func TestPause_KillAndForceRemovePaused(t *testing.T) {
 	requires(t, cgroupDelegated)
 	f := readCgroupFacts()
 	img := busyboxImage(t)
+	nook(t, "info").Ok().StdoutMatches(`(?m)^  Delegated: yes: ` + regexp.QuoteMeta(f.dir) + `$`)
 	nook(t, "run", "--rm", img, "cat", "/proc/self/cgroup").Ok().StdoutMatches(`(?m)^0::/$`)
 	name := containerName(t)
 	nook(t, "run", "-d", "--name", name, img, "sleep", "300").Ok()
