@@ -38,6 +38,9 @@ func (m *Manager) Attach(r *Record, o monitor.AttachOptions) (int, error) {
 func (m *Manager) CanAttach(r *Record) error {
 	switch st := m.CurrentState(r); st.Status {
 	case StatusRunning:
+		if st.Paused {
+			return errdefs.Conflict("You cannot attach to a paused container, unpause it first")
+		}
 		return nil
 	case StatusRestarting:
 		return errdefs.Conflict("You cannot attach to a restarting container, wait until it is running")

@@ -72,6 +72,10 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if len(rec.Config.Entrypoint) == 0 && len(rec.Config.Cmd) == 0 {
 		return nil, errdefs.Invalid("no command specified")
 	}
+	cgroup, err := cgroupPath(rec.ID, o.HostConfig)
+	if err != nil {
+		return nil, err
+	}
 	rec.Name, err = m.pickName(o.Name)
 	if err != nil {
 		return nil, err
@@ -114,6 +118,7 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 		return nil, err
 	}
 	rec.Spec = m.buildSpec(rec, o)
+	rec.Spec.Cgroup = cgroup
 	if err := writeEtcFiles(m.Dir(rec.ID), rec); err != nil {
 		return nil, err
 	}

@@ -33,7 +33,11 @@ func (m *Manager) StartDetached(r *Record) error {
 	if err := m.joinNetwork(r); err != nil {
 		return err
 	}
+	if err := m.setupCgroup(r); err != nil {
+		return err
+	}
 	if err := m.mountRootfs(r); err != nil {
+		removeCgroup(r)
 		return err
 	}
 	cfg := monitor.Config{
@@ -46,6 +50,7 @@ func (m *Manager) StartDetached(r *Record) error {
 		cfg.Cleanup[0] = exe
 	}
 	if err := spawnMonitor(r.ID, cfg); err != nil {
+		removeCgroup(r)
 		m.unmountRootfs(r)
 		return err
 	}
@@ -123,6 +128,7 @@ func (m *Manager) Cleanup(id string) error {
 	if st.Status == StatusRunning {
 		return nil // restarted meanwhile
 	}
+	removeCgroup(r)
 	m.unmountRootfs(r)
 	if r.HostConfig.AutoRemove {
 		return m.delete(r)

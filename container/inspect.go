@@ -86,11 +86,14 @@ func (m *Manager) Inspect(r *Record) InspectJSON {
 		Name: "/" + r.Name, RestartCount: st.RestartCount, Driver: driverName(r.Driver), Platform: "linux",
 		ResolvConfPath: m.Dir(r.ID) + "/" + resolvFile, HostnamePath: m.Dir(r.ID) + "/" + hostnameF,
 		HostsPath: m.Dir(r.ID) + "/" + hostsFile, LogPath: m.Dir(r.ID) + "/" + LogFile,
-		State: InspectState{Status: st.Status, Running: st.Status == StatusRunning, Restarting: st.Status == StatusRestarting,
+		State: InspectState{Status: st.Status, Running: st.Status == StatusRunning, Paused: st.Paused, Restarting: st.Status == StatusRestarting,
 			Dead: st.Status == StatusDead, Pid: st.Pid, ExitCode: st.ExitCode, Error: st.Error,
 			StartedAt: zeroTime(st.StartedAt), FinishedAt: zeroTime(st.FinishedAt), Health: st.Health},
 		GraphDriver: m.graphDriver(r),
 		Mounts:      []InspectMount{},
+	}
+	if st.Paused {
+		j.State.Status = StatusPaused
 	}
 	if len(args) > 0 {
 		j.Path, j.Args = args[0], args[1:]
@@ -144,7 +147,7 @@ func (m *Manager) inspectHostConfig(r *Record) map[string]any {
 		"AutoRemove":    h.AutoRemove, "CapAdd": h.CapAdd, "CapDrop": h.CapDrop, "Dns": nonNil(h.Dns),
 		"DnsSearch": nonNil(h.DnsSearch), "ExtraHosts": h.ExtraHosts, "Privileged": h.Privileged,
 		"PublishAllPorts": h.PublishAll, "ReadonlyRootfs": h.ReadonlyRootfs, "UsernsMode": "", "ShmSize": 67108864,
-		"Runtime": "nook", "Memory": 0, "NanoCpus": 0, "PidsLimit": nil, "IpcMode": "private", "PidMode": "", "UTSMode": "",
+		"Runtime": "nook", "Memory": h.Memory, "MemorySwap": h.MemorySwap, "NanoCpus": h.NanoCpus, "PidsLimit": h.PidsLimit, "IpcMode": "private", "PidMode": "", "UTSMode": "",
 	}
 }
 

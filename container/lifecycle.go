@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/userns"
 )
@@ -19,6 +20,7 @@ import (
 func (m *Manager) CurrentState(r *Record) State {
 	st := m.ReadState(r.ID)
 	if st.Status != StatusRunning && st.Status != StatusRestarting || HolderAlive(st) {
+		st.Paused = st.Status == StatusRunning && paused(r)
 		return st
 	}
 	if st.Pid > 0 {
@@ -29,6 +31,7 @@ func (m *Manager) CurrentState(r *Record) State {
 		st.ExitCode = 137
 	}
 	st.Error = "the process holding the container died"
+	removeCgroup(r)
 	m.unmountRootfs(r)
 	m.WriteState(r.ID, st)
 	return st
@@ -77,6 +80,12 @@ func (m *Manager) Kill(r *Record, sig string) error {
 	st := m.CurrentState(r)
 	if st.Status != StatusRunning || st.Pid <= 0 {
 		return errdefs.Conflict("cannot kill container: %s: container %s is not running", r.Name, r.ID)
+	}
+	if st.Paused {
+		// As Docker: a frozen process would not act on the signal.
+		if err := cgroups.Thaw(r.Spec.Cgroup); err != nil {
+			return err
+		}
 	}
 	if err := unix.Kill(st.Pid, s); err != nil {
 		return fmt.Errorf("kill container %s: %w", r.ID[:12], err)

@@ -64,6 +64,12 @@ type HostConfig struct {
 	PortBindings   []PortBinding `json:"portBindings,omitempty"`
 	PublishAll     bool          `json:"publishAll,omitempty"`
 	StopTimeout    *int          `json:"stopTimeout,omitempty"`
+	// Memory (bytes), MemorySwap (memory+swap bytes, -1 unlimited),
+	// NanoCpus and PidsLimit are Docker's resource limits (cgroup v2).
+	Memory     int64  `json:"memory,omitempty"`
+	MemorySwap int64  `json:"memorySwap,omitempty"`
+	NanoCpus   int64  `json:"nanoCpus,omitempty"`
+	PidsLimit  *int64 `json:"pidsLimit,omitempty"`
 }
 
 // RestartPolicy is --restart.

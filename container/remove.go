@@ -18,6 +18,9 @@ func (m *Manager) Remove(r *Record, force, volumes bool) error {
 	r.removeVolumes = volumes
 	st := m.CurrentState(r)
 	if st.Status == StatusRunning || st.Status == StatusRestarting {
+		if !force && st.Paused {
+			return errdefs.Conflict("cannot remove container \"/%s\": container is paused and must be unpaused first", r.Name)
+		}
 		if !force {
 			return errdefs.Conflict("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", r.Name)
 		}

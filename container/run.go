@@ -54,7 +54,11 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 	if err := m.joinNetwork(r); err != nil {
 		return 125, err
 	}
+	if err := m.setupCgroup(r); err != nil {
+		return 125, err
+	}
 	if err := m.mountRootfs(r); err != nil {
+		removeCgroup(r)
 		return 125, err
 	}
 	trace.Mark("rootfs mounted")
@@ -139,6 +143,7 @@ func (m *Manager) foregroundProber(r *Record, st *State, mu *sync.Mutex, save fu
 
 // finish records the final state, unmounts, and honours --rm.
 func (m *Manager) finish(r *Record, st State) {
+	removeCgroup(r)
 	m.unmountRootfs(r)
 	if r.HostConfig.AutoRemove {
 		m.delete(r)
@@ -149,6 +154,7 @@ func (m *Manager) finish(r *Record, st State) {
 
 // delete removes the container's layer and record.
 func (m *Manager) delete(r *Record) error {
+	removeCgroup(r)
 	m.Store.Unmount(r.ID, true)
 	m.Store.Unmount(r.ID, true)
 	if err := m.Store.DeleteContainer(r.ID); err != nil && !isUnknown(err) {

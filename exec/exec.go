@@ -42,6 +42,9 @@ type Options struct {
 	Detach bool
 	// Env is the environment of the helper process itself.
 	Env []string
+	// Cgroup is the container's cgroup directory ("" = none): the process
+	// is cloned into it, so pause freezes it and limits bind it too.
+	Cgroup string
 }
 
 // Start opens the namespaces and starts the helper. Wait on the returned
@@ -74,15 +77,40 @@ func Start(o Options) (*osexec.Cmd, error) {
 		env = append(env, "_NOOK_EXEC_CONSOLE="+strconv.Itoa(3+len(files)))
 		extra = append(extra, o.Console)
 	}
-	cmd := &osexec.Cmd{
-		Path: helperexe.Path(), Args: []string{"nook", "_exec"}, Env: helperexe.Env(env),
-		Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, ExtraFiles: extra,
-		SysProcAttr: &syscall.SysProcAttr{Setsid: o.Terminal || o.Detach, Setctty: o.Terminal},
+	newCmd := func() *osexec.Cmd {
+		return &osexec.Cmd{
+			Path: helperexe.Path(), Args: []string{"nook", "_exec"}, Env: helperexe.Env(env),
+			Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr, ExtraFiles: extra,
+			SysProcAttr: &syscall.SysProcAttr{Setsid: o.Terminal || o.Detach, Setctty: o.Terminal},
+		}
 	}
-	if err := cmd.Start(); err != nil {
+	cmd, err := startInCgroup(newCmd, o.Cgroup)
+	if err != nil {
 		return nil, fmt.Errorf("start exec helper: %w", err)
 	}
 	return cmd, nil
+}
+
+// startInCgroup starts cmd in the cgroup dir when there is one. A caller
+// outside the delegated subtree may not move a process there (EACCES): the
+// process then runs where the caller is, as it would without a cgroup.
+func startInCgroup(newCmd func() *osexec.Cmd, dir string) (*osexec.Cmd, error) {
+	cmd := newCmd()
+	if dir == "" {
+		return cmd, cmd.Start()
+	}
+	cg, err := os.Open(dir)
+	if err != nil {
+		return cmd, cmd.Start() // the container has no cgroup (any more)
+	}
+	defer cg.Close()
+	cmd.SysProcAttr.UseCgroupFD, cmd.SysProcAttr.CgroupFD = true, int(cg.Fd())
+	err = cmd.Start()
+	if errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EBUSY) {
+		cmd = newCmd()
+		return cmd, cmd.Start()
+	}
+	return cmd, err
 }
 
 // ExitCode returns the exit status of a finished helper (the process's

@@ -45,6 +45,13 @@ type Process struct {
 // anything): the network is attached there, so the command never sees a
 // half-configured network.
 func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid int) error) (*Process, error) {
+	sys, cg, err := procAttr(c)
+	if err != nil {
+		return nil, err
+	}
+	if cg != nil {
+		defer cg.Close()
+	}
 	specR, specW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -71,17 +78,14 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		stdio.Stdin, stdio.Stdout, stdio.Stderr = nil, nil, nil
 	}
 	cmd := &osexec.Cmd{
-		Path:       helperexe.Path(),
-		Args:       []string{"nook", "_init", c.ID},
-		Env:        helperexe.Env(env),
-		Stdin:      stdio.Stdin,
-		Stdout:     stdio.Stdout,
-		Stderr:     stdio.Stderr,
-		ExtraFiles: extra,
-		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: cloneFlags(c),
-			Setsid:     true,
-		},
+		Path:        helperexe.Path(),
+		Args:        []string{"nook", "_init", c.ID},
+		Env:         helperexe.Env(env),
+		Stdin:       stdio.Stdin,
+		Stdout:      stdio.Stdout,
+		Stderr:      stdio.Stderr,
+		ExtraFiles:  extra,
+		SysProcAttr: sys,
 	}
 	err = cmd.Start()
 	trace.Mark("init started")
@@ -125,6 +129,23 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		return nil, errors.New(string(b))
 	}
 	return nil, &ie
+}
+
+// procAttr is how init is cloned: in new namespaces and, with a cgroup,
+// straight into it (CLONE_INTO_CGROUP): nothing of the container runs
+// outside it, and its new cgroup namespace is rooted there. The caller
+// closes the returned cgroup directory after the clone.
+func procAttr(c *spec.Container) (*syscall.SysProcAttr, *os.File, error) {
+	sys := &syscall.SysProcAttr{Cloneflags: cloneFlags(c), Setsid: true}
+	if c.Cgroup == "" {
+		return sys, nil, nil
+	}
+	cg, err := os.Open(c.Cgroup)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open the container's cgroup: %w", err)
+	}
+	sys.UseCgroupFD, sys.CgroupFD = true, int(cg.Fd())
+	return sys, cg, nil
 }
 
 func cloneFlags(c *spec.Container) uintptr {

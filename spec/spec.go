@@ -29,6 +29,10 @@ type Container struct {
 	// Network is "none", "host", or a driver name; it tells init whether to
 	// bring up loopback and whether a netns was created.
 	Network string `json:"network,omitempty"`
+	// Cgroup is the container's own cgroup v2 directory (absolute path),
+	// "" without one; init is cloned into it (CLONE_INTO_CGROUP), so every
+	// process of the container is in it. Pause freezes it.
+	Cgroup string `json:"cgroup,omitempty"`
 }
 
 // Process describes the command run as the container's pid 1 (or an exec).

@@ -29,6 +29,9 @@ type State struct {
 	Ports []PortBinding `json:"ports,omitempty"`
 	// Health is the healthcheck status, when there is one.
 	Health *Health `json:"health,omitempty"`
+	// Paused is never stored: readers set it from the container's cgroup
+	// (frozen), so no holder can overwrite it.
+	Paused bool `json:"-"`
 }
 
 // Health is Docker's State.Health.

@@ -11,7 +11,11 @@
 #     or /etc/subgid line; tests/setup.sh creates it);
 #   - TestDoctorEnv_TunDenied as USER in a private mount namespace where a
 #     0600 root-owned node is bind-mounted over /dev/net/tun (the real
-#     device, which concurrent tests use, is never touched).
+#     device, which concurrent tests use, is never touched);
+#   - TestCgroupEnv_NotDelegated as USER outside any delegated cgroup.
+# The main pass runs in a fresh cgroup v2 directory delegated to USER, as
+# systemd's Delegate=yes would (so pause is tested for real, also on hosts
+# without systemd); it is unique per run and removed afterwards.
 # The summary line counts every pass.
 # NOOK_E2E_DIR (as root) puts the binaries elsewhere than ~USER/e2e and
 # keeps ~USER/e2e-stores: for a run next to others on a shared machine.
@@ -27,7 +31,7 @@ cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.."
 
 bash tests/setup.sh
 
-envtests='^TestDoctorEnv_'
+envtests='^TestDoctorEnv_|^TestCgroupEnv_'
 nosub_user=${NOOK_NOSUB_USER:-nooknosub}
 stdpath=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin
 
@@ -94,6 +98,55 @@ tun_denied_pass() {
 	return $rc
 }
 
+# cgroup2_mount: the cgroup2 mount point (pure v2 or hybrid), or nothing.
+cgroup2_mount() {
+	local m
+	for m in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+		if [ "$(stat -f -c %T "$m" 2>/dev/null)" = cgroup2fs ]; then
+			echo "$m"
+			return
+		fi
+	done
+}
+
+# delegate_cgroup USER: create a cgroup delegated to USER (the directory
+# and the files systemd hands over with Delegate=yes); prints its path.
+delegate_cgroup() {
+	local m cg
+	m=$(cgroup2_mount)
+	[ -n "$m" ] || return 0
+	cg=$m/nook-e2e-$$-$RANDOM
+	if ! mkdir "$cg" 2>/dev/null; then
+		echo "e2e: cannot create a cgroup under $m: the tests needing a delegated cgroup will fail" >&2
+		return 0
+	fi
+	chown "$1" "$cg" "$cg/cgroup.procs" "$cg/cgroup.threads" "$cg/cgroup.subtree_control"
+	echo "$cg"
+}
+
+# remove_cgroup DIR: move what still runs in DIR's tree (keepers of test
+# stores) back to the hierarchy's root, then remove the tree.
+remove_cgroup() {
+	local root d p
+	root=$(cgroup2_mount)
+	for d in $(find "$1" -depth -type d); do
+		echo 0 >"$d/cgroup.freeze" 2>/dev/null || true
+		for p in $(cat "$d/cgroup.procs" 2>/dev/null); do
+			echo "$p" >"$root/cgroup.procs" 2>/dev/null || true
+		done
+		rmdir "$d" || true
+	done
+}
+
+# in_cgroup DIR CMD...: run CMD in cgroup DIR ("" = where we are), from a
+# subshell so that this script itself stays where it is.
+in_cgroup() (
+	cg=$1
+	shift
+	if [ -n "$cg" ]; then echo "$BASHPID" >"$cg/cgroup.procs"; fi
+	"$@"
+)
+
 if [ "$(id -u)" -eq 0 ]; then
 	home=$(getent passwd "$user" | cut -d: -f6)
 	dest=${NOOK_E2E_DIR:-$home/e2e}
@@ -105,10 +158,19 @@ if [ "$(id -u)" -eq 0 ]; then
 	go test -c -tags "$tags" -o "$testbin" ./tests/e2e
 	install_to "$dest" "$user"
 	log=$dest/e2e.log
+	cg=$(delegate_cgroup "$user")
+	echo "e2e: main pass in cgroup ${cg:-(none: no cgroup2 mount)} delegated to $user"
 	set +e
-	as "$user" "$home" "$dest" ./e2e.test -test.v -test.timeout "$timeout" -test.skip "$skippat" "${flags[@]}" 2>&1 | tee "$log"
+	in_cgroup "$cg" as "$user" "$home" "$dest" ./e2e.test -test.v -test.timeout "$timeout" -test.skip "$skippat" "${flags[@]}" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
+	[ -z "$cg" ] || remove_cgroup "$cg"
 	passes=1
+	if selected TestCgroupEnv_NotDelegated; then
+		echo "e2e: TestCgroupEnv_NotDelegated as $user outside any delegated cgroup" | tee -a "$log"
+		as "$user" "$home" "$dest" ./e2e.test -test.v -test.timeout 5m -test.run '^TestCgroupEnv_NotDelegated$' 2>&1 | tee -a "$log"
+		[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+		passes=$((passes + 1))
+	fi
 	if selected TestDoctorEnv_NoSubIDs; then
 		nhome=$(getent passwd "$nosub_user" | cut -d: -f6)
 		rm -rf -- "$nhome/e2e-stores"

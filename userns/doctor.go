@@ -47,6 +47,9 @@ type DoctorEnv struct {
 	SubUIDFile   string
 	SubGIDFile   string
 	OverlayProbe func() error
+	// CgroupCheck, when set, replaces the built-in cgroup check (the CLI
+	// passes one from the cgroups package, which knows hybrid hosts).
+	CgroupCheck func() Check
 }
 
 // Doctor runs every rootless prerequisite check, in the order a user
@@ -67,7 +70,11 @@ func Doctor(env DoctorEnv) []Check {
 	}
 	out = append(out, storageChecks(env)...)
 	out = append(out, networkChecks()...)
-	out = append(out, cgroupCheck(env.UID), runtimeDirCheck(env))
+	cg := cgroupCheck
+	if env.CgroupCheck != nil {
+		cg = func(int) Check { return env.CgroupCheck() }
+	}
+	out = append(out, cg(env.UID), runtimeDirCheck(env))
 	if c, ok := lingerCheck(env.User); ok {
 		out = append(out, c)
 	}

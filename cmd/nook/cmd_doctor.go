@@ -13,6 +13,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/fuseoverlay"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/userns"
@@ -60,6 +61,7 @@ func doctorEnv(id userns.Identity) (userns.DoctorEnv, error) {
 		StorageDir: data, RuntimeDir: id.RuntimeDir,
 		SubUIDFile: "/etc/subuid", SubGIDFile: "/etc/subgid",
 		OverlayProbe: func() error { return probeOverlayInUserns(data) },
+		CgroupCheck:  func() userns.Check { return cgroupDoctorCheck(cgroups.Detect(), id.HostUID) },
 	}, nil
 }
 

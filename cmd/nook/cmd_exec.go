@@ -44,7 +44,7 @@ func lookupRunning(s *session, ref string) (*container.Record, int, error) {
 		return nil, 0, err
 	}
 	if st := s.ctrs.ReadState(r.ID); st.Status == container.StatusRunning && st.Pid > 0 && container.HolderAlive(st) {
-		return r, st.Pid, nil
+		return r, st.Pid, container.ErrIfPaused(r)
 	}
 	// Not plainly running: the full check may clean up after a dead
 	// monitor, which needs the store.
@@ -55,7 +55,7 @@ func lookupRunning(s *session, ref string) (*container.Record, int, error) {
 	if st.Status != container.StatusRunning || st.Pid <= 0 {
 		return nil, 0, errdefs.Conflict("container %s is not running", r.ID)
 	}
-	return r, st.Pid, nil
+	return r, st.Pid, container.ErrIfPaused(r)
 }
 
 func execAction(c *cli.Context, s *session) error {
@@ -84,7 +84,7 @@ func execAction(c *cli.Context, s *session) error {
 	if c.Bool("privileged") {
 		p.Capabilities = sandbox.CapabilityNames()
 	}
-	o := exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: p, Detach: c.Bool("detach"), Env: s.ctrs.InitEnv()}
+	o := exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: p, Detach: c.Bool("detach"), Env: s.ctrs.InitEnv(), Cgroup: r.Spec.Cgroup}
 	return runExec(c, o, c.Bool("interactive"))
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/fuseoverlay"
 	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/userns"
@@ -33,17 +34,20 @@ func init() {
 
 func infoAction(c *cli.Context, s *session) error {
 	recs, _ := s.ctrs.List()
-	running := 0
+	running, paused := 0, 0
 	for _, r := range recs {
-		if s.ctrs.CurrentState(r).Status == "running" {
+		if st := s.ctrs.CurrentState(r); st.Paused {
+			paused++
+		} else if st.Status == "running" {
 			running++
 		}
 	}
 	imgs, _ := s.store.List()
 	keeper, _ := userns.ReadKeeper(s.id.RuntimeDir)
 	w := c.App.Writer
-	fmt.Fprintf(w, "Server:\n Containers: %d\n  Running: %d\n  Stopped: %d\n Images: %d\n", len(recs), running, len(recs)-running, len(imgs))
+	fmt.Fprintf(w, "Server:\n Containers: %d\n  Running: %d\n  Paused: %d\n  Stopped: %d\n Images: %d\n", len(recs), running, paused, len(recs)-running-paused, len(imgs))
 	fmt.Fprintf(w, " Server Version: %s\n Storage Driver: %s\n  Why: %s\n", version, s.store.Driver.Name, s.store.Driver.Reason)
+	printCgroupInfo(w, cgroups.Detect())
 	fmt.Fprintf(w, " Security Options:\n  name=rootless\n  name=cgroupns\n Kernel Version: %s\n OSType: linux\n Architecture: %s\n", fuseoverlay.KernelRelease(), runtime.GOARCH)
 	fmt.Fprintf(w, " Docker Root Dir: %s\n Runtime Dir: %s\n Keeper PID: %d\n Host UID: %d\n", s.dataDir, s.id.RuntimeDir, keeper.PID, s.id.HostUID)
 	helper := helperexe.Path()

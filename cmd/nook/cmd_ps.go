@@ -46,7 +46,7 @@ func psRows(s *session, noTrunc bool) ([]psRow, error) {
 	imageName := s.ctrs.ImageNamer(noTrunc)
 	for _, r := range recs {
 		st := s.ctrs.CurrentState(r)
-		row := psRow{ID: r.ID, Image: imageName(r), Names: r.Name, State: st.Status,
+		row := psRow{ID: r.ID, Image: imageName(r), Names: r.Name, State: stateName(st),
 			created: r.Created, rec: r, st: st, Networks: r.Network.Mode,
 			CreatedAt:  r.Created.Local().Format("2006-01-02 15:04:05 -0700 MST"),
 			RunningFor: humanDuration(time.Since(r.Created)) + " ago",
@@ -81,7 +81,7 @@ func psAction(c *cli.Context, s *session) error {
 	}
 	var out []psRow
 	for _, r := range rows {
-		if !c.Bool("all") && c.Int("last") < 0 && !c.Bool("latest") && r.State != "running" && r.State != "restarting" && !filters.has("status") {
+		if !c.Bool("all") && c.Int("last") < 0 && !c.Bool("latest") && r.State != "running" && r.State != "restarting" && r.State != "paused" && !filters.has("status") {
 			continue
 		}
 		if filters.match(r) {

@@ -41,9 +41,6 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 		k, v, _ := strings.Cut(l, "=")
 		o.Labels[k] = v
 	}
-	if err := refuseCgroupLimits(c); err != nil {
-		return o, err
-	}
 	if o.Mounts, err = mountFlags(c); err != nil {
 		return o, err
 	}
@@ -124,7 +121,7 @@ func hostConfig(c *cli.Context) (container.HostConfig, error) {
 		return h, errdefs.Invalid("Conflicting options: --restart and --rm")
 	}
 	h.RestartPolicy = rp
-	return h, nil
+	return h, limitFlags(c, &h)
 }
 
 func restartPolicy(s string) (container.RestartPolicy, error) {
@@ -181,19 +178,4 @@ func environment(envs, files []string) ([]string, error) {
 		add(e)
 	}
 	return out, nil
-}
-
-// refuseCgroupLimits: rootless limits need cgroup v2 with delegated
-// controllers; without them nook refuses rather than ignoring the flag.
-func refuseCgroupLimits(c *cli.Context) error {
-	for _, f := range []string{"memory", "cpus", "pids-limit"} {
-		if c.IsSet(f) {
-			if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err != nil {
-				return errdefs.WithHint(errdefs.Invalid("--%s needs cgroup v2, but this host uses cgroup v1 (or hybrid), where an unprivileged user cannot create cgroups", f),
-					"boot with systemd.unified_cgroup_hierarchy=1 and delegate controllers to your user, or drop the flag")
-			}
-			return errdefs.Invalid("--%s: resource limits are not implemented yet", f)
-		}
-	}
-	return nil
 }

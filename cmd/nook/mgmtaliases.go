@@ -9,9 +9,9 @@ var managementAliases = map[string][][2]string{
 	"container": {
 		{"ls", "ps"}, {"list", "ps"}, {"attach", "attach"}, {"commit", "commit"}, {"cp", "cp"},
 		{"create", "create"}, {"diff", "diff"}, {"exec", "exec"}, {"export", "export"},
-		{"kill", "kill"}, {"logs", "logs"}, {"port", "port"}, {"rename", "rename"},
+		{"kill", "kill"}, {"logs", "logs"}, {"pause", "pause"}, {"port", "port"}, {"rename", "rename"},
 		{"restart", "restart"}, {"rm", "rm"}, {"run", "run"}, {"start", "start"},
-		{"stop", "stop"}, {"top", "top"}, {"wait", "wait"},
+		{"stop", "stop"}, {"top", "top"}, {"unpause", "unpause"}, {"wait", "wait"},
 	},
 	"image": {
 		{"history", "history"}, {"import", "import"}, {"load", "load"}, {"pull", "pull"},

@@ -51,6 +51,7 @@ func createFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "security-opt", Usage: "security options", Category: "Security"},
 		// Resources
 		&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Usage: "memory limit (needs cgroup v2 delegation)", Category: "Resources"},
+		&cli.StringFlag{Name: "memory-swap", Usage: "swap limit equal to memory plus swap: '-1' to enable unlimited swap", Category: "Resources"},
 		&cli.StringFlag{Name: "cpus", Usage: "number of CPUs (needs cgroup v2 delegation)", Category: "Resources"},
 		&cli.StringFlag{Name: "pids-limit", Usage: "tune container pids limit (needs cgroup v2 delegation)", Category: "Resources"},
 	}

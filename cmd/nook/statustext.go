@@ -13,13 +13,21 @@ func itoa(i int) string { return strconv.Itoa(i) }
 
 // statusText is Docker's STATUS column.
 func statusText(st container.State) string {
-	fs := format.State{Running: st.Status == container.StatusRunning || st.Status == container.StatusRestarting,
+	fs := format.State{Running: st.Status == container.StatusRunning || st.Status == container.StatusRestarting, Paused: st.Paused,
 		Restarting: st.Status == container.StatusRestarting, Dead: st.Status == container.StatusDead,
 		ExitCode: st.ExitCode, StartedAt: st.StartedAt, FinishedAt: st.FinishedAt}
 	if st.Health != nil {
 		fs.Health = st.Health.Status
 	}
 	return format.Status(fs, time.Now())
+}
+
+// stateName is Docker's State: "paused" for a paused running container.
+func stateName(st container.State) string {
+	if st.Paused {
+		return container.StatusPaused
+	}
+	return st.Status
 }
 
 // commandText is Docker's COMMAND column: cut to 20 cells then quoted.

@@ -25,6 +25,7 @@ var layers = map[string]int{
 	"sandbox":          1,
 	"slirp":            1,
 	"volume":           1,
+	"cgroups":          1,
 	"exec":             1,
 	"spec":             0,
 	"nsenter":          0,
