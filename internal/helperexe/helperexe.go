@@ -5,7 +5,8 @@
 // `exec`) and a monitor lives as long as its container, so they come from a
 // binary that links only the runtime packages (cmd/nook-runtime), installed
 // next to nook, as conmon is next to podman. Without it, nook falls back to
-// re-executing itself: slower, never wrong.
+// re-executing itself: slower, never wrong. Monitors prefer nook-monitor,
+// a binary of their own next to nook-runtime (see MonitorPath).
 package helperexe
 
 import (
