@@ -110,7 +110,7 @@ bench_mem() {
 		podman run -d --name "$name" -p "127.0.0.1:$port:80" bench-busybox:latest httpd -f -p 80 -h / >/dev/null
 		sleep 2
 		mem_kb $(mem_podman_helpers "$name") >>"$f/podman"
-		podman rm -f -t 0 "$name" >/dev/null
+		podman rm -f -t 0 "$name" >/dev/null 2>&1
 	done
 	mem_line "podman (conmon + slirp4netns + rootlessport + its child)" "$f/podman"
 	local pause
