@@ -18,6 +18,8 @@ BIN       := bin/nook
 # nook-runtime is linked statically: it starts on every run and exec and
 # needs no dynamic loader; netgo/osusergo keep glibc's NSS out. (Linking
 # nook itself statically measured no faster, and would need NSS.)
+# nook-monitor is pure Go (CGO_ENABLED=0, hence static): a monitor's whole
+# binary stays resident while its container runs (tests/bench/mem.sh).
 STATIC_TAGS    := netgo osusergo
 STATIC_LDFLAGS := -linkmode external -extldflags -static
 DESTDIR   ?=
@@ -36,9 +38,10 @@ UID       := $(shell id -u)
 
 all: build ## same as build
 
-build: ## build bin/nook and bin/nook-runtime (cgo, trimpath, version from git describe)
+build: ## build bin/nook, bin/nook-runtime and bin/nook-monitor (trimpath, version from git describe)
 	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nook
 	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS) $(STATIC_TAGS)' -ldflags '$(STATIC_LDFLAGS)' -o $(BIN)-runtime ./cmd/nook-runtime
+	CGO_ENABLED=0 $(GO) build -trimpath -tags '$(TAGS)' -o $(BIN)-monitor ./cmd/nook-monitor
 
 test: setup test-unit test-e2e ## run all tests (as root: installs what they need and sets up the test user)
 
@@ -70,10 +73,11 @@ demo: build ## run the flagship example (tests/demo.sh)
 	@if [ -f tests/demo.sh ]; then bash tests/demo.sh; \
 	else echo "demo: not implemented yet (tests/demo.sh does not exist)"; fi
 
-install: build ## install bin/nook into DESTDIR/BINDIR (default /usr/local/bin)
+install: build ## install bin/nook, nook-runtime and nook-monitor into DESTDIR/BINDIR (default /usr/local/bin)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/nook
 	install -m 0755 $(BIN)-runtime $(DESTDIR)$(BINDIR)/nook-runtime
+	install -m 0755 $(BIN)-monitor $(DESTDIR)$(BINDIR)/nook-monitor
 
 clean: ## remove build outputs
 	rm -rf bin/ tests/e2e/e2e.test

@@ -26,7 +26,6 @@ require (
 	github.com/cloudflare/circl v1.6.3 // indirect
 	github.com/containerd/stargz-snapshotter/estargz v0.19.0 // indirect
 	github.com/containerd/typeurl/v2 v2.3.0 // indirect
-	github.com/containernetworking/plugins v1.9.1 // indirect
 	github.com/containers/libtrust v0.0.0-20230121012942-c1716e8a8d01 // indirect
 	github.com/containers/ocicrypt v1.3.2 // indirect
 	github.com/cpuguy83/go-md2man/v2 v2.0.7 // indirect
@@ -89,3 +88,13 @@ require (
 	google.golang.org/grpc v1.84.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+// The port driver's packages of rootlesskit v3.3.0, unchanged but for one
+// line that kept net/http (and crypto/tls) in every binary publishing
+// ports: see third_party/rootlesskit/README.md.
+replace github.com/rootless-containers/rootlesskit/v3 => ./third_party/rootlesskit
+
+// The port driver's packages of rootlesskit v3.3.0, unchanged but for one
+// line that kept net/http (and crypto/tls) in every binary publishing
+// ports: see third_party/rootlesskit/README.md.
+replace github.com/rootless-containers/rootlesskit/v3 => ./third_party/rootlesskit

@@ -68,7 +68,7 @@ func spawnMonitor(id string, cfg monitor.Config) error {
 	}
 	defer repR.Close()
 	cmd := &osexec.Cmd{
-		Path: helperexe.Path(), Args: []string{"nook", "_monitor", id}, Env: helperexe.Env(cfg.Env),
+		Path: helperexe.MonitorPath(), Args: []string{"nook", "_monitor", id}, Env: helperexe.Env(cfg.Env),
 		ExtraFiles:  []*os.File{cfgR, repW},
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
 		Dir:         "/",

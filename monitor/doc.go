@@ -3,8 +3,9 @@
 // its own session, holds the container's init as its child, writes its
 // stdout/stderr to a json-file log, attaches and tears down the network,
 // records state and exit code, applies the restart policy, and finally runs
-// the cleanup command (unmount, --rm). It imports sandbox, slirp, spec and
-// internal packages only.
+// the cleanup command (unmount, --rm). It imports sandbox, slirp, spec, exec
+// and internal packages only, and runs from its own pure-Go binary
+// (cmd/nook-monitor), so nothing here may need cgo (internal/archtest).
 //
 //	CLI                              nook _monitor ID (setsid)
 //	 | -- Config JSON on fd 3, EOF --> |

@@ -15,9 +15,9 @@ import (
 
 	"github.com/nook-dev/nook/internal/atomicfile"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/procstat"
 	"github.com/nook-dev/nook/sandbox"
 	"github.com/nook-dev/nook/spec"
-	"github.com/nook-dev/nook/userns"
 )
 
 // File descriptors inherited by nook _monitor.
@@ -152,6 +152,6 @@ func (m *monitor) cleanup() {
 }
 
 func processStart(pid int) string {
-	s, _ := userns.ProcessStartTime(pid)
+	s, _ := procstat.StartTime(pid)
 	return s
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/rootless-containers/rootlesskit/v3/pkg/port"
-	"github.com/rootless-containers/rootlesskit/v3/pkg/port/builtin"
+	"github.com/rootless-containers/rootlesskit/v3/pkg/port/builtin/parent"
 )
 
 // PublishOptions configure Publish.
@@ -93,17 +93,19 @@ func Publish(ctx context.Context, pid int, ports []PortMapping, opts PublishOpti
 // start runs both halves of rootlesskit's builtin driver and waits for
 // their handshake.
 func (f *Forwarder) start(ctx context.Context, log io.Writer) error {
-	parent, err := builtin.NewParentDriver(log, f.state, false, "")
+	// parent.NewDriver is what rootlesskit's builtin.NewParentDriver is;
+	// importing builtin would link its child half too, which we replace.
+	pd, err := parent.NewDriver(log, f.state, false, "")
 	if err != nil {
 		return fmt.Errorf("port driver: %w", err)
 	}
-	f.parent = parent
-	if f.child, err = startPortChild(parent.OpaqueForChild(), f.ns, log); err != nil {
+	f.parent = pd
+	if f.child, err = startPortChild(pd.OpaqueForChild(), f.ns, log); err != nil {
 		return err
 	}
 	initDone := make(chan struct{}, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- parent.RunParentDriver(initDone, f.quit, nil) }()
+	go func() { errc <- pd.RunParentDriver(initDone, f.quit, nil) }()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	select {

@@ -104,7 +104,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	out=$home/bench
 	install -d -o "$user" -g "$(id -g "$user")" "$out"
 	go build -o "$out/benchrun" ./tests/cmd/benchrun
-	install -m 0755 bin/nook bin/nook-runtime "$out/"
+	install -m 0755 bin/nook bin/nook-runtime bin/nook-monitor "$out/"
 	rm -rf "$out/bench" && cp -r tests/bench "$out/bench" && chmod -R a+rX "$out/bench"
 	rm -rf "$out/examples" && cp -r examples "$out/examples" && chmod -R a+rX "$out/examples"
 	cd "$out"

@@ -44,7 +44,7 @@ as_root() {
 	dir=$home/nook-demo
 	# The user may not be able to read this checkout: give it its own copy.
 	install -d -o "$user" -g "$(id -g "$user")" "$dir" "$dir/bin" "$dir/tests" "$dir/tests/fixtures" "$dir/examples"
-	install -o "$user" -m 0755 "$top/bin/nook" "$top/bin/nook-runtime" "$dir/bin/"
+	install -o "$user" -m 0755 "$top/bin/nook" "$top/bin/nook-runtime" "$top/bin/nook-monitor" "$dir/bin/"
 	install -o "$user" -m 0755 "$here/demo.sh" "$dir/tests/demo.sh"
 	install -o "$user" -m 0755 "$here/fixtures/debian-base.sh" "$dir/tests/fixtures/debian-base.sh"
 	rm -rf -- "$dir/examples/helloworld"

@@ -77,7 +77,7 @@ selected() {
 install_to() {
 	install -d -o "$2" -g "$(id -g "$2")" "$1"
 	install -m 0755 "$testbin" "$1/e2e.test"
-	install -m 0755 bin/nook bin/nook-runtime "$1/"
+	install -m 0755 bin/nook bin/nook-runtime bin/nook-monitor "$1/"
 	rm -rf -- "$1/examples" && cp -r examples "$1/examples" && chmod -R a+rX "$1/examples"
 }
 

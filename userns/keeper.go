@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nook-dev/nook/internal/procstat"
 )
 
 // State files in the runtime dir. keeper is stable: the C constructor reads
@@ -197,22 +199,7 @@ func writeKeeperRecord(dir string, r KeeperRecord) error {
 
 // ProcessStartTime returns field 22 of /proc/PID/stat (start time in clock
 // ticks since boot), which with the pid identifies a process uniquely.
-func ProcessStartTime(pid int) (string, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return "", err
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return "", fmt.Errorf("parse /proc/%d/stat", pid)
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 20 {
-		return "", fmt.Errorf("parse /proc/%d/stat", pid)
-	}
-	return f[19], nil
-}
+func ProcessStartTime(pid int) (string, error) { return procstat.StartTime(pid) }
 
 // UserName is uid's login name for /etc/subuid lines written by name. nook
 // is linked without glibc's NSS (osusergo), so a user known only to LDAP

@@ -55,6 +55,9 @@ func infoAction(c *cli.Context, s *session) error {
 		helper = "nook itself (" + helperexe.Name + " not found next to nook: runs and execs are slower; make install puts it there)"
 	}
 	fmt.Fprintf(w, " Runtime Helper: %s\n", helper)
+	if mon := helperexe.MonitorPath(); mon != helperexe.Path() {
+		fmt.Fprintf(w, " Monitor Helper: %s\n", mon)
+	}
 	printRootlessInfo(w, c.App.ErrWriter, s.id, s.dataDir, s.store.Driver.Name, s.store.Driver.Reason)
 	return nil
 }

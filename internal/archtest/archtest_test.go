@@ -119,6 +119,45 @@ func TestViolations_Table(t *testing.T) {
 	}
 }
 
+func TestMonitorStaysSmall(t *testing.T) {
+	// Listed as the Makefile builds it: without cgo.
+	cmd := osexec.Command(goTool(), "list", "-deps", "-tags", buildTags, "./cmd/nook-monitor")
+	cmd.Dir = moduleRoot(t)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("CGO_ENABLED=0 go list -deps ./cmd/nook-monitor: %v\n%s", err, stderr.String())
+	}
+	deps := strings.Fields(string(out))
+	if v := MonitorViolations(deps); len(v) > 0 {
+		t.Errorf("cmd/nook-monitor links packages it must not (its binary stays resident as long as the container):\n%s", strings.Join(v, "\n"))
+	}
+	for _, want := range []string{Module + "/monitor", "github.com/rootless-containers/rootlesskit/v3/pkg/port/builtin/parent"} {
+		if !slicesContains(deps, want) {
+			t.Errorf("cmd/nook-monitor does not link %s: is it still the monitor?", want)
+		}
+	}
+	for _, bad := range []string{"net/http", Module + "/nsenter", "github.com/containernetworking/plugins/pkg/ns", "go.podman.io/storage"} {
+		if v := MonitorViolations([]string{bad}); len(v) != 1 {
+			t.Errorf("MonitorViolations misses %s: %v", bad, v)
+		}
+	}
+	if v := MonitorViolations([]string{"net", "net/netip", Module + "/monitor", Module + "/slirp"}); len(v) != 0 {
+		t.Errorf("MonitorViolations refuses what the monitor needs: %v", v)
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
 func TestRuntimeStaysSmall(t *testing.T) {
 	cmd := osexec.Command(goTool(), "list", "-deps", "-tags", buildTags, "./cmd/nook-runtime")
 	cmd.Dir = moduleRoot(t)

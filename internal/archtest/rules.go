@@ -16,6 +16,8 @@ var layers = map[string]int{
 	"cmd/nook": 6,
 	// nook-runtime: init, exec and monitor processes; see runtimeForbidden.
 	"cmd/nook-runtime": 6,
+	// nook-monitor: the monitor alone, pure Go; see monitorForbidden.
+	"cmd/nook-monitor": 6,
 	"build":            5,
 	"container":        4,
 	"image":            3,
@@ -57,6 +59,34 @@ func RuntimeViolations(deps []string) []string {
 	for _, d := range deps {
 		for _, f := range runtimeForbidden {
 			if strings.HasPrefix(d, f) {
+				out = append(out, d)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// monitorForbidden are what cmd/nook-monitor must never link on top of
+// runtimeForbidden: nearly all of a monitor's binary is resident for the
+// container's lifetime (issue 5's memory budget), so no cgo constructor
+// (nsenter, via userns), no container init or exec code paths beyond
+// starting nook-runtime, and no net/http with its crypto, which
+// rootlesskit's port package pulled in (third_party/rootlesskit).
+var monitorForbidden = []string{
+	Module + "/nsenter", Module + "/userns", Module + "/volume",
+	"runtime/cgo", "net/http", "crypto/tls", "crypto/x509", "os/user",
+	"github.com/containernetworking/",
+	"github.com/rootless-containers/rootlesskit/v3/pkg/port/builtin/child",
+}
+
+// MonitorViolations lists the packages among deps (the dependencies of
+// cmd/nook-monitor) that it must not link.
+func MonitorViolations(deps []string) []string {
+	var out []string
+	for _, d := range deps {
+		for _, f := range append(runtimeForbidden[:len(runtimeForbidden):len(runtimeForbidden)], monitorForbidden...) {
+			if hasPrefixPath(d, strings.TrimSuffix(f, "/")) {
 				out = append(out, d)
 				break
 			}

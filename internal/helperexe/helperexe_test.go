@@ -2,6 +2,7 @@ package helperexe
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,31 @@ func TestPathFallsBackToSelf(t *testing.T) {
 	}
 	if p := Path(); p != "/proc/self/exe" {
 		t.Fatalf("Path = %q, want the fallback /proc/self/exe", p)
+	}
+}
+
+func TestMonitorNextToRuntime(t *testing.T) {
+	dir := t.TempDir()
+	rt := filepath.Join(dir, Name)
+	if got := monitorNextTo(rt); got != rt {
+		t.Fatalf("without nook-monitor: %q, want the runtime %q", got, rt)
+	}
+	mon := filepath.Join(dir, MonitorName)
+	if err := os.WriteFile(mon, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := monitorNextTo(rt); got != rt {
+		t.Fatalf("with a non-executable nook-monitor: %q, want %q", got, rt)
+	}
+	if err := os.Chmod(mon, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := monitorNextTo(rt); got != mon {
+		t.Fatalf("with nook-monitor installed: %q, want %q", got, mon)
+	}
+	// Without nook-runtime, nook-monitor could not start _init: the
+	// fallback re-executes nook itself.
+	if got := monitorNextTo("/proc/self/exe"); got != "/proc/self/exe" {
+		t.Fatalf("fallback: %q", got)
 	}
 }

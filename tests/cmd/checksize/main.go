@@ -88,7 +88,8 @@ func scan(root string, allow map[string]bool) (fails, warns []string, err error)
 			return err
 		}
 		if d.IsDir() {
-			if n := d.Name(); path != root && (strings.HasPrefix(n, ".") || n == "testdata" || n == "bin") {
+			// third_party holds upstream code copied as is.
+			if n := d.Name(); path != root && (strings.HasPrefix(n, ".") || n == "testdata" || n == "bin" || n == "third_party") {
 				return filepath.SkipDir
 			}
 			return nil
