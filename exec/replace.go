@@ -2,6 +2,8 @@ package exec
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -10,27 +12,12 @@ import (
 	"github.com/nook-dev/nook/internal/helperexe"
 )
 
-// firstFd is where the helper expects the namespace fds (nsenter.c).
-const firstFd = 3
-
-// ReserveFds keeps the fds Replace will use (3 and up, one per namespace)
-// out of the Go runtime's hands: call it before the process opens any
-// file, or the poller's epoll fd may land there and Replace's dup3 would
-// close it under the runtime's feet. The placeholders close on exec.
-func ReserveFds() {
-	null, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return
-	}
-	last := firstFd + len(AllNamespaces) - 1
-	for fd := firstFd; fd <= last; fd++ {
-		if fd != null {
-			unix.Dup3(null, fd, unix.O_CLOEXEC)
-		}
-	}
-	if null > last {
-		unix.Close(null)
-	}
+// CloseInheritedFds marks every fd above stdio close-on-exec, so that an
+// exec'd process gets nothing of its caller's but stdio, as with runc.
+// For a process that starts nothing else (the exec CLI); best effort, it
+// needs Linux >= 5.11.
+func CloseInheritedFds() {
+	unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 }
 
 // Replace runs o in place of the calling process: it becomes the helper,
@@ -49,6 +36,8 @@ func Replace(o Options) error {
 	if err != nil {
 		return err
 	}
+	// The fds stay where they are opened (the Go runtime may own low
+	// ones): _NOOK_JOIN_FDS tells the helper where.
 	fds := make([]int, 0, len(o.Namespaces))
 	defer func() {
 		for _, fd := range fds {
@@ -56,15 +45,7 @@ func Replace(o Options) error {
 		}
 	}()
 	for _, ns := range o.Namespaces {
-		// Opened high and close-on-exec, so that the moves below never
-		// overwrite one another.
 		fd, err := unix.Open(fmt.Sprintf("/proc/%d/ns/%s", o.Pid, ns), unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err == nil {
-			var high int
-			high, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 64)
-			unix.Close(fd)
-			fd = high
-		}
 		if err != nil {
 			return errdefs.Conflict("container process %d is gone: %w", o.Pid, err)
 		}
@@ -81,11 +62,15 @@ func Replace(o Options) error {
 			return err
 		}
 	}
+	CloseInheritedFds()
+	list := make([]string, len(fds))
 	for i, fd := range fds {
-		if err := unix.Dup3(fd, firstFd+i, 0); err != nil {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err != nil {
 			return err
 		}
+		list[i] = strconv.Itoa(fd)
 	}
+	env = append(env, "_NOOK_JOIN_FDS="+strings.Join(list, ","))
 	err = syscall.Exec(helperexe.Path(), []string{"nook", "_exec"}, helperexe.Env(env))
 	return fmt.Errorf("start exec helper: %w", err)
 }

@@ -143,17 +143,29 @@ static void forward_signal(int sig) {
 }
 
 // join_namespaces handles _NOOK_JOIN: a comma-separated list of namespace
-// types whose fds are 3, 4, ... in that order.
+// types whose fds are 3, 4, ... in that order, or the fds _NOOK_JOIN_FDS
+// lists (nook-runtime's fast exec: it cannot move fds under the Go runtime).
 static void join_namespaces(const char *types) {
 	char buf[256];
 	int fd = 3, want_pid = 0;
 	struct stat self, st;
+	const char *fds = getenv("_NOOK_JOIN_FDS");
 
 	// A non-dumpable helper's /proc/PID/exe cannot be opened by the
 	// container's processes (CVE-2019-5736).
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	snprintf(buf, sizeof(buf), "%s", types);
 	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), fd++) {
+		if (fds) {
+			char *end;
+			long n = strtol(fds, &end, 10);
+			if (end == fds || n < 0 || n > INT_MAX || (*end && *end != ',')) {
+				errno = EINVAL;
+				bail("read _NOOK_JOIN_FDS");
+			}
+			fd = (int)n;
+			fds = *end ? end + 1 : end;
+		}
 		if (strcmp(t, "user") == 0 && stat("/proc/self/ns/user", &self) == 0 &&
 		    fstat(fd, &st) == 0 && st.st_ino == self.st_ino) {
 			close(fd);

@@ -17,22 +17,24 @@ import (
 // (nsenter.c, case 4) so that the command does not pay nook's Go start-up
 // (hundreds of packages). It serves only the common case: known flags,
 // no -t, a plainly running container; it then replaces itself with the
-// exec helper (or, with -d, starts it and leaves). Everything else (help, errors, a container to clean up
-// after, paused, stopped) goes back to nook, which prints exactly what it
-// always did. It never returns.
+// exec helper (or, with -d, starts it and leaves). Everything else (help,
+// errors, a container to clean up after, paused, stopped) goes back to
+// nook, which prints exactly what it always did. It never returns.
 func fastExec(nook string) {
 	os.Unsetenv(nsenter.EnvFastExec)
 	trace.Mark("fast exec main")
 	a, ok := exec.ParseCLI(os.Args[2:])
 	if ok && !a.Bool("tty") {
-		exec.ReserveFds() // before the first file is opened
 		if o, ok := fastExecOptions(a); ok {
 			trace.Mark("fast exec: container found")
 			if !o.Detach {
 				exec.Replace(o) // returns only when it could not start
-			} else if cmd, err := exec.Start(o); err == nil {
-				cmd.Process.Release()
-				os.Exit(0)
+			} else {
+				exec.CloseInheritedFds()
+				if cmd, err := exec.Start(o); err == nil {
+					cmd.Process.Release()
+					os.Exit(0)
+				}
 			}
 		}
 	}

@@ -102,6 +102,7 @@ func execAction(c *cli.Context, s *session) error {
 		return err
 	}
 	o := exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: p, Detach: c.Bool("detach"), Env: s.ctrs.InitEnv()}
+	exec.CloseInheritedFds()
 	return runExec(c, o, c.Bool("interactive"))
 }
 

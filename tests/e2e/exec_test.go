@@ -153,3 +153,23 @@ func TestExec_WithoutNookRuntime(t *testing.T) {
 		t.Errorf("nook without nook-runtime should serve exec itself; trace:\n%s", stderr.String())
 	}
 }
+
+// As with runc, the exec'd process gets stdio and nothing else of nook's
+// caller: fds 3..10 open in the caller do not reach it.
+func TestExec_PassesNoExtraFds(t *testing.T) {
+	name, _ := startSleeper(t)
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	cmd := osexec.Command(nookBin, "exec", name, "ls", "/proc/self/fd")
+	for i := 0; i < 8; i++ {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, null)
+	}
+	out, err := cmd.CombinedOutput()
+	// ls's own directory fd is 3.
+	if err != nil || strings.Join(strings.Fields(string(out)), " ") != "0 1 2 3" {
+		t.Fatalf("exec with fds 3..10 open: %v\n%s", err, out)
+	}
+}
