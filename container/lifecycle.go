@@ -11,7 +11,7 @@ import (
 
 	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/internal/errdefs"
-	"github.com/nook-dev/nook/userns"
+	"github.com/nook-dev/nook/records"
 )
 
 // CurrentState returns r's state, correcting a "running" whose holder
@@ -39,22 +39,7 @@ func (m *Manager) CurrentState(r *Record) State {
 
 // HolderAlive reports whether the process that holds a running container
 // (its monitor or foreground CLI), as recorded in st, still lives.
-func HolderAlive(st State) bool {
-	if st.MonitorPid <= 0 {
-		return false
-	}
-	start, err := userns.ProcessStartTime(st.MonitorPid)
-	return err == nil && start == st.MonitorStart && !isZombie(st.MonitorPid)
-}
-
-func isZombie(pid int) bool {
-	b, err := readProcStat(pid)
-	if err != nil {
-		return true
-	}
-	i := strings.LastIndexByte(b, ')')
-	return i < 0 || len(b) < i+3 || b[i+2] == 'Z' || b[i+2] == 'X'
-}
+func HolderAlive(st State) bool { return records.HolderAlive(st) }
 
 // ParseSignal accepts KILL, SIGKILL, kill and 9.
 func ParseSignal(s string) (syscall.Signal, error) {

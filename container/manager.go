@@ -10,6 +10,7 @@ import (
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/records"
 	"github.com/nook-dev/nook/userns"
 )
 
@@ -58,41 +59,11 @@ func (m *Manager) Load(id string) (*Record, error) {
 // order. It reads only nook's own records, not the storage, so that hot
 // commands (exec) need not open the store.
 func (m *Manager) Lookup(ref string) (*Record, error) {
-	ref = strings.TrimPrefix(ref, "/")
-	entries, err := os.ReadDir(filepath.Join(m.DataDir, "containers"))
-	if err != nil && !os.IsNotExist(err) {
+	id, err := records.Resolve(records.ContainersDir(m.DataDir), ref)
+	if err != nil {
 		return nil, err
 	}
-	var match []string
-	for _, e := range entries {
-		switch id := e.Name(); {
-		case strings.HasPrefix(id, "."): // being removed
-		case id == ref:
-			return m.Load(id)
-		case strings.HasPrefix(id, ref):
-			match = append(match, id)
-		}
-	}
-	if validName.MatchString(ref) {
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), ".") {
-				continue
-			}
-			var n struct {
-				Name string `json:"name"`
-			}
-			if readJSON(filepath.Join(m.Dir(e.Name()), configFile), &n) == nil && n.Name == ref {
-				return m.Load(e.Name())
-			}
-		}
-	}
-	switch len(match) {
-	case 0:
-		return nil, errdefs.NotFound("No such container: %s", ref)
-	case 1:
-		return m.Load(match[0])
-	}
-	return nil, errdefs.Conflict("multiple IDs found with provided prefix: %s", ref)
+	return m.Load(id)
 }
 
 // List returns every container record with its state.
@@ -118,11 +89,7 @@ func (m *Manager) List() ([]*Record, error) {
 
 // ReadState returns the container's recorded state.
 func (m *Manager) ReadState(id string) State {
-	var s State
-	if err := readJSON(filepath.Join(m.Dir(id), stateFile), &s); err != nil {
-		return State{Status: StatusCreated}
-	}
-	return s
+	return records.ReadState(records.ContainersDir(m.DataDir), id)
 }
 
 // WriteState records the container's state.

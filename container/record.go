@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/nook-dev/nook/internal/atomicfile"
+	"github.com/nook-dev/nook/records"
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/spec"
@@ -13,8 +14,8 @@ import (
 // Files in a container's directory ($XDG_DATA_HOME/nook/containers/ID).
 // config.json and state.json are stable formats.
 const (
-	configFile = "config.json"
-	stateFile  = "state.json"
+	configFile = records.ConfigFile
+	stateFile  = records.StateFile
 	lockFile   = "lock"
 	LogFile    = "container.log"
 	hostsFile  = "hosts"

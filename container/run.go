@@ -34,17 +34,10 @@ func (m *Manager) unmountRootfs(r *Record) {
 // InitEnv is the environment of nook's own child processes (init,
 // monitor): only the identity of the user namespace, nothing of the user's.
 func (m *Manager) InitEnv() []string {
-	env := []string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
 	if m.Store != nil {
-		env = append(env, "NOOK_STORAGE_DRIVER="+m.Store.Driver.Name)
+		return m.Identity.HelperEnv("NOOK_STORAGE_DRIVER=" + m.Store.Driver.Name)
 	}
-	// The cleanup command run by the monitor must find the same store.
-	for _, k := range []string{"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "NOOK_TRACE"} {
-		if v, ok := os.LookupEnv(k); ok {
-			env = append(env, k+"="+v)
-		}
-	}
-	return m.Identity.ChildEnv(env)
+	return m.Identity.HelperEnv()
 }
 
 // RunForeground starts r's process attached to stdio, forwards signals

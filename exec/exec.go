@@ -63,13 +63,9 @@ func Start(o Options) (*osexec.Cmd, error) {
 		}
 		files = append(files, f)
 	}
-	proc, err := json.Marshal(o.Process)
+	env, err := helperEnv(o)
 	if err != nil {
 		return nil, err
-	}
-	env := append(o.Env, "_NOOK_JOIN="+strings.Join(o.Namespaces, ","), "_NOOK_EXEC="+string(proc))
-	if o.Host {
-		env = append(env, "_NOOK_EXEC_HOST=1")
 	}
 	extra := append([]*os.File(nil), files...)
 	if o.Console != nil {
@@ -111,6 +107,19 @@ func startInCgroup(newCmd func() *osexec.Cmd, dir string) (*osexec.Cmd, error) {
 		return cmd, cmd.Start()
 	}
 	return cmd, err
+}
+
+// helperEnv is the environment of `nook _exec` for o (without the console).
+func helperEnv(o Options) ([]string, error) {
+	proc, err := json.Marshal(o.Process)
+	if err != nil {
+		return nil, err
+	}
+	env := append(o.Env[:len(o.Env):len(o.Env)], "_NOOK_JOIN="+strings.Join(o.Namespaces, ","), "_NOOK_EXEC="+string(proc))
+	if o.Host {
+		env = append(env, "_NOOK_EXEC_HOST=1")
+	}
+	return env, nil
 }
 
 // ExitCode returns the exit status of a finished helper (the process's

@@ -11,7 +11,13 @@
 //  3. keeper join (euid != 0, not already inside): setns() into the keeper's
 //     user and mount namespace, become uid 0, restore the cwd. This is the hot
 //     path of every command an ordinary user runs.
-//  4. otherwise return.
+//  4. fast exec: `nook exec ...` (argv[1] == "exec") execve()s nook-runtime,
+//     found next to nook as internal/helperexe finds it, with
+//     _NOOK_FASTEXEC=<path of nook>. nook-runtime serves the command without
+//     nook's Go start-up (cmd/nook-runtime/fastexec.go) and execs nook again
+//     with _NOOK_NOFAST=1 for anything it does not handle. The front-end
+//     stays on the host: its _exec helper joins the container directly.
+//  5. otherwise return.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -137,17 +143,29 @@ static void forward_signal(int sig) {
 }
 
 // join_namespaces handles _NOOK_JOIN: a comma-separated list of namespace
-// types whose fds are 3, 4, ... in that order.
+// types whose fds are 3, 4, ... in that order, or the fds _NOOK_JOIN_FDS
+// lists (nook-runtime's fast exec: it cannot move fds under the Go runtime).
 static void join_namespaces(const char *types) {
 	char buf[256];
 	int fd = 3, want_pid = 0;
 	struct stat self, st;
+	const char *fds = getenv("_NOOK_JOIN_FDS");
 
 	// A non-dumpable helper's /proc/PID/exe cannot be opened by the
 	// container's processes (CVE-2019-5736).
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	snprintf(buf, sizeof(buf), "%s", types);
 	for (char *save, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), fd++) {
+		if (fds) {
+			char *end;
+			long n = strtol(fds, &end, 10);
+			if (end == fds || n < 0 || n > INT_MAX || (*end && *end != ',')) {
+				errno = EINVAL;
+				bail("read _NOOK_JOIN_FDS");
+			}
+			fd = (int)n;
+			fds = *end ? end + 1 : end;
+		}
 		if (strcmp(t, "user") == 0 && stat("/proc/self/ns/user", &self) == 0 &&
 		    fstat(fd, &st) == 0 && st.st_ino == self.st_ino) {
 			close(fd);
@@ -183,17 +201,47 @@ static void join_namespaces(const char *types) {
 	_exit(WEXITSTATUS(status));
 }
 
+// fast_exec hands `nook exec` to nook-runtime (case 4). It returns when
+// there is none (or this is nook-runtime): nook then serves it itself.
+static void fast_exec(char **argv) {
+	char self[PATH_MAX], rt[PATH_MAX + 40];
+	const char *rel[] = {"nook-runtime", "../libexec/nook/nook-runtime"};
+	struct stat st;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return;
+	self[n] = 0;
+	char *slash = strrchr(self, '/');
+	if (!slash || strcmp(slash + 1, "nook-runtime") == 0)
+		return;
+	for (unsigned i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		snprintf(rt, sizeof(rt), "%.*s/%s", (int)(slash - self), self, rel[i]);
+		if (stat(rt, &st) != 0 || !S_ISREG(st.st_mode) || access(rt, X_OK) != 0)
+			continue;
+		if (setenv("_NOOK_FASTEXEC", self, 1) != 0)
+			return;
+		execv(rt, argv);
+		unsetenv("_NOOK_FASTEXEC"); // exec failed: serve it here
+		return;
+	}
+}
+
 // mark_start records when this process began, for NOOK_TRACE (internal/trace).
+// A process nook handed over to (fast exec and its fall-back) keeps the
+// first stamp: the trace then covers the whole command.
 static void mark_start(void) {
 	struct timespec ts;
 	char buf[32];
 	if (!getenv("NOOK_TRACE") || clock_gettime(CLOCK_REALTIME, &ts) != 0)
 		return;
+	if (getenv("_NOOK_T0") && (getenv("_NOOK_FASTEXEC") || getenv("_NOOK_NOFAST")))
+		return;
 	snprintf(buf, sizeof(buf), "%lld", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
 	setenv("_NOOK_T0", buf, 1);
 }
 
-void nook_nsenter(const char *arg1) {
+void nook_nsenter(int argc, char **argv) {
+	const char *arg1 = argc > 1 ? argv[1] : 0;
 	mark_start();
 	const char *v = getenv("_NOOK_KEEPER");
 	if (v && strcmp(v, "1") == 0)
@@ -204,6 +252,12 @@ void nook_nsenter(const char *arg1) {
 		nook_state.joined_container = 1;
 		return;
 	}
-	// nook doctor checks the host as the user sees it.
-	join_keeper(arg1 && strcmp(arg1, "doctor") == 0);
+	// _NOOK_NOFAST stays set: nook may re-execute itself (to create the
+	// keeper) and must not be handed over again. Its helpers get a fixed
+	// environment (userns.Identity.HelperEnv), so it goes no further.
+	if (arg1 && strcmp(arg1, "exec") == 0 && !getenv("_NOOK_FASTEXEC") && !getenv("_NOOK_NOFAST"))
+		fast_exec(argv);
+	// nook doctor checks the host as the user sees it, and the fast exec
+	// front-end needs nothing of the keeper.
+	join_keeper((arg1 && strcmp(arg1, "doctor") == 0) || getenv("_NOOK_FASTEXEC"));
 }

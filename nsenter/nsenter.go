@@ -4,12 +4,21 @@ package nsenter
 #cgo CFLAGS: -Wall -O2
 #include "nsenter.h"
 
-// glibc passes argc/argv to constructors; doctor must see the host.
+// glibc passes argc/argv to constructors: doctor must see the host and
+// exec may be handed to nook-runtime.
 static void __attribute__((constructor)) nook_init(int argc, char **argv) {
-	nook_nsenter(argc > 1 ? argv[1] : 0);
+	nook_nsenter(argc, argv);
 }
 */
 import "C"
+
+// EnvFastExec is set by the constructor of nook when it hands `nook exec`
+// to nook-runtime: the path of nook, to fall back to. EnvNoFast marks that
+// fall-back, so that nook serves the command itself.
+const (
+	EnvFastExec = "_NOOK_FASTEXEC"
+	EnvNoFast   = "_NOOK_NOFAST"
+)
 
 // State is what the constructor did before the Go runtime started.
 type State struct {

@@ -13,5 +13,5 @@ struct nook_state {
 };
 
 extern struct nook_state nook_state;
-void nook_nsenter(const char *arg1);
+void nook_nsenter(int argc, char **argv);
 #endif

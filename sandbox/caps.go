@@ -106,15 +106,27 @@ func dropPrivileges(p *spec.Process, u User, privileged bool) error {
 	return nil
 }
 
+// switchUser changes the credentials of this thread only, as runc does:
+// the caller is locked to it and execs next, and the runtime's all-threads
+// setresuid/setresgid signal every thread and wait for each, which costs
+// milliseconds on a busy host (unix.Setgroups is per-thread already).
 func switchUser(u User) error {
 	if err := unix.Setgroups(u.Groups); err != nil && len(u.Groups) > 0 {
 		return fmt.Errorf("setgroups %v: %w", u.Groups, err)
 	}
-	if err := unix.Setresgid(u.GID, u.GID, u.GID); err != nil {
+	if err := threadSyscall(unix.SYS_SETRESGID, u.GID); err != nil {
 		return &InitError{Code: 125, Message: fmt.Sprintf("setgid %d: %v (is the gid mapped? see nook doctor)", u.GID, err)}
 	}
-	if err := unix.Setresuid(u.UID, u.UID, u.UID); err != nil {
+	if err := threadSyscall(unix.SYS_SETRESUID, u.UID); err != nil {
 		return &InitError{Code: 125, Message: fmt.Sprintf("setuid %d: %v (is the uid mapped? see nook doctor)", u.UID, err)}
+	}
+	return nil
+}
+
+// threadSyscall is setresuid/setresgid(id, id, id) for this thread.
+func threadSyscall(nr uintptr, id int) error {
+	if _, _, e := unix.RawSyscall(nr, uintptr(id), uintptr(id), uintptr(id)); e != 0 {
+		return e
 	}
 	return nil
 }

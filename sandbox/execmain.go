@@ -42,7 +42,7 @@ func ExecMain() {
 			os.Exit(126)
 		}
 	}
-	for _, k := range []string{EnvExecProcess, EnvExecHost, EnvExecConsole, "_NOOK_JOIN"} {
+	for _, k := range []string{EnvExecProcess, EnvExecHost, EnvExecConsole, "_NOOK_JOIN", "_NOOK_JOIN_FDS"} {
 		os.Unsetenv(k)
 	}
 	var err error

@@ -73,6 +73,20 @@ func (id Identity) ChildEnv(env []string) []string {
 	)
 }
 
+// HelperEnv is the environment of nook's own helper processes (init,
+// monitor, _exec): a fixed PATH, extra, the few variables that locate
+// nook's directories (the cleanup command run by a monitor must find the
+// same store), NOOK_TRACE, and the identity; nothing else of the user's.
+func (id Identity) HelperEnv(extra ...string) []string {
+	env := append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}, extra...)
+	for _, k := range []string{"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR", "NOOK_TRACE"} {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return id.ChildEnv(env)
+}
+
 // ConfigureStorageEnv sets the variables containers/storage reads to know
 // it runs rootless inside an already configured user namespace.
 func (id Identity) ConfigureStorageEnv() {

@@ -12,11 +12,14 @@ import (
 
 	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/monitor"
-	_ "github.com/nook-dev/nook/nsenter" // joins namespaces before Go starts
+	"github.com/nook-dev/nook/nsenter" // joins namespaces before Go starts
 	"github.com/nook-dev/nook/sandbox"
 )
 
 func main() {
+	if nook := os.Getenv(nsenter.EnvFastExec); nook != "" {
+		fastExec(nook) // `nook exec`, handed over by nook
+	}
 	if len(os.Args) > 1 {
 		role := os.Args[1]
 		if role == "_init" || role == "_exec" || role == "_monitor" {

@@ -15,6 +15,7 @@ import (
 	"github.com/nook-dev/nook/exec"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/internal/trace"
+	"github.com/nook-dev/nook/records"
 	"github.com/nook-dev/nook/sandbox"
 )
 
@@ -22,18 +23,47 @@ func init() {
 	roles["_exec"] = sandbox.ExecMain
 	commands = append(commands, &cli.Command{
 		Name: "exec", Usage: "execute a command in a running container", ArgsUsage: "CONTAINER COMMAND [ARG...]",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "detached mode: run command in the background"},
-			&cli.BoolFlag{Name: "interactive", Aliases: []string{"i"}, Usage: "keep STDIN open"},
-			&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "allocate a pseudo-TTY"},
-			&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set environment variables"},
-			&cli.StringSliceFlag{Name: "env-file", Usage: "read in a file of environment variables"},
-			&cli.StringFlag{Name: "workdir", Aliases: []string{"w"}, Usage: "working directory inside the container"},
-			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "username or UID (format: <name|uid>[:<group|gid>])"},
-			&cli.BoolFlag{Name: "privileged", Usage: "give extended privileges to the command"},
-		},
+		Flags:  execFlags(),
 		Action: withRecords(execAction),
 	})
+}
+
+// execFlags declares exec.Flags, which nook-runtime's fast exec parses
+// too: one table, so the two never drift apart.
+func execFlags() []cli.Flag {
+	var out []cli.Flag
+	for _, f := range exec.Flags {
+		var aliases []string
+		if f.Alias != "" {
+			aliases = []string{f.Alias}
+		}
+		switch {
+		case f.Multi:
+			out = append(out, &cli.StringSliceFlag{Name: f.Name, Aliases: aliases, Usage: f.Usage})
+		case f.Value:
+			out = append(out, &cli.StringFlag{Name: f.Name, Aliases: aliases, Usage: f.Usage})
+		default:
+			out = append(out, &cli.BoolFlag{Name: f.Name, Aliases: aliases, Usage: f.Usage})
+		}
+	}
+	return out
+}
+
+// execCLI is the command line as exec.CLI, for exec.CLI.Process.
+func execCLI(c *cli.Context) exec.CLI {
+	a := exec.CLI{Set: map[string][]string{}, Container: c.Args().First(), Args: c.Args().Tail()}
+	for _, f := range exec.Flags {
+		switch {
+		case !c.IsSet(f.Name):
+		case f.Multi:
+			a.Set[f.Name] = c.StringSlice(f.Name)
+		case f.Value:
+			a.Set[f.Name] = []string{c.String(f.Name)}
+		case c.Bool(f.Name):
+			a.Set[f.Name] = []string{"true"}
+		}
+	}
+	return a
 }
 
 // lookupRunning resolves ref to a running container and its pid 1, or
@@ -43,8 +73,8 @@ func lookupRunning(s *session, ref string) (*container.Record, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if st := s.ctrs.ReadState(r.ID); st.Status == container.StatusRunning && st.Pid > 0 && container.HolderAlive(st) {
-		return r, st.Pid, container.ErrIfPaused(r)
+	if pid, ok := records.RunningPid(s.ctrs.ReadState(r.ID)); ok {
+		return r, pid, container.ErrIfPaused(r)
 	}
 	// Not plainly running: the full check may clean up after a dead
 	// monitor, which needs the store.
@@ -67,24 +97,12 @@ func execAction(c *cli.Context, s *session) error {
 		return err
 	}
 	trace.Mark("container found")
-	env, err := environment(c.StringSlice("env"), c.StringSlice("env-file"))
+	p, err := execCLI(c).Process(r.Spec.Process, sandbox.CapabilityNames())
 	if err != nil {
 		return err
 	}
-	p := r.Spec.Process
-	p.Args = c.Args().Tail()
-	p.Env = append(append([]string(nil), p.Env...), env...)
-	p.Terminal = c.Bool("tty")
-	if c.IsSet("user") {
-		p.User = c.String("user")
-	}
-	if c.IsSet("workdir") {
-		p.Cwd = c.String("workdir")
-	}
-	if c.Bool("privileged") {
-		p.Capabilities = sandbox.CapabilityNames()
-	}
 	o := exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: p, Detach: c.Bool("detach"), Env: s.ctrs.InitEnv(), Cgroup: r.Spec.Cgroup}
+	exec.CloseInheritedFds()
 	return runExec(c, o, c.Bool("interactive"))
 }
 

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/internal/envfile"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/sandbox"
 	"github.com/nook-dev/nook/slirp"
@@ -33,7 +32,7 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 		o.Entrypoint = &ep
 	}
 	var err error
-	if o.Env, err = environment(c.StringSlice("env"), c.StringSlice("env-file")); err != nil {
+	if o.Env, err = envfile.Merge(c.StringSlice("env"), c.StringSlice("env-file")); err != nil {
 		return o, err
 	}
 	o.Labels = map[string]string{}
@@ -143,39 +142,4 @@ func restartPolicy(s string) (container.RestartPolicy, error) {
 		return rp, errdefs.Invalid("invalid restart policy: unknown policy %q; use no, always, on-failure or unless-stopped", name)
 	}
 	return rp, nil
-}
-
-// environment merges --env-file files then -e values; a bare K copies the
-// caller's value when set (Docker's rules; env files take no quotes).
-func environment(envs, files []string) ([]string, error) {
-	var out []string
-	add := func(kv string) {
-		if !strings.Contains(kv, "=") {
-			v, ok := os.LookupEnv(kv)
-			if !ok {
-				return
-			}
-			kv += "=" + v
-		}
-		out = append(out, kv)
-	}
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			return nil, errdefs.Invalid("open env file: %w", err)
-		}
-		sc := bufio.NewScanner(fh)
-		for sc.Scan() {
-			line := strings.TrimLeft(sc.Text(), " \t")
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			add(line)
-		}
-		fh.Close()
-	}
-	for _, e := range envs {
-		add(e)
-	}
-	return out, nil
 }

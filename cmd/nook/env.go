@@ -2,13 +2,13 @@ package main
 
 import (
 	"os"
-	"path/filepath"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/trace"
+	"github.com/nook-dev/nook/records"
 	"github.com/nook-dev/nook/userns"
 )
 
@@ -22,13 +22,7 @@ type session struct {
 }
 
 // dataDir is $XDG_DATA_HOME/nook (default ~/.local/share/nook).
-func dataDir() string {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "nook")
-	}
-	home, _ := os.UserHomeDir()
-	return filepath.Join(home, ".local", "share", "nook")
-}
+func dataDir() string { return records.DataDir() }
 
 // enterNamespace joins (or creates) the rootless user namespace; the
 // process re-executes itself when it had to create the keeper.

@@ -23,15 +23,17 @@ var layers = map[string]int{
 	"image":            3,
 	"fuseoverlay":      2,
 	"monitor":          2,
-	"userns":           1,
-	"sandbox":          1,
-	"slirp":            1,
-	"volume":           1,
-	"cgroups":          1,
-	"exec":             1,
-	"spec":             0,
-	"nsenter":          0,
-	"internal":         0,
+	// records: read-only container records, shared with nook-runtime.
+	"records":  2,
+	"userns":   1,
+	"sandbox":  1,
+	"slirp":    1,
+	"volume":   1,
+	"cgroups":  1,
+	"exec":     1,
+	"spec":     0,
+	"nsenter":  0,
+	"internal": 0,
 }
 
 // confined maps a third-party import path prefix to the nook packages

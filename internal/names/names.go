@@ -2,7 +2,6 @@ package names
 
 import (
 	"math/rand/v2"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -13,9 +12,23 @@ import (
 // may use; it appears verbatim in the validation error.
 const AllowedChars = `[a-zA-Z0-9][a-zA-Z0-9_.-]`
 
-// validName is Docker's RestrictedNamePattern. The "+" means a name has at
-// least two characters, as in Docker.
-var validName = regexp.MustCompile(`^` + AllowedChars + `+$`)
+// validName matches Docker's RestrictedNamePattern, AllowedChars + "+":
+// at least two characters, as in Docker. A loop rather than a regexp:
+// nook-runtime resolves names on exec's hot path, and compiling a regexp
+// at start-up costs more than the whole lookup.
+func validName(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if !alnum && (i == 0 || c != '_' && c != '.' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // MaxRetries is how many names Generate tries (moby tries 6: one plain
 // name, then five with a digit appended) before it falls back to the
@@ -61,7 +74,7 @@ func Generate(id string, taken func(name string) bool) string {
 //
 //	Invalid container name (x!), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed
 func ValidName(name string) error {
-	if !validName.MatchString(strings.TrimPrefix(name, "/")) {
+	if !validName(strings.TrimPrefix(name, "/")) {
 		return errdefs.Invalid("Invalid container name (%s), only %s are allowed", name, AllowedChars)
 	}
 	return nil

@@ -117,3 +117,13 @@ func TestValidName(t *testing.T) {
 		})
 	}
 }
+
+// validName is a loop; it must accept exactly what Docker's pattern does.
+func TestValidName_MatchesDockerPattern(t *testing.T) {
+	re := regexp.MustCompile(`^` + AllowedChars + `+$`)
+	for _, s := range []string{"", "a", "ab", "a-", "-a", "_a", ".a", "a.b_c-d", "9z", "é1", "aé", "a\n", "a b", "a/b", "Zz", "a:b", "a+b"} {
+		if got, want := validName(s), re.MatchString(s); got != want {
+			t.Errorf("validName(%q) = %v, the pattern says %v", s, got, want)
+		}
+	}
+}
