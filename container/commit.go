@@ -13,6 +13,7 @@ import (
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/trace"
 )
 
 // CommitOptions are `nook commit` flags.
@@ -75,6 +76,7 @@ func (m *Manager) Commit(r *Record, o CommitOptions) (string, error) {
 		m.Store.DeleteLayer(layer.ID)
 		return "", err
 	}
+	trace.Mark("image created")
 	return id, nil
 }
 

@@ -57,6 +57,7 @@ func (m *Manager) commitCopy(r *Record, ctrLayer, parent string) (layer *storage
 	if err != nil {
 		return nil, false, err
 	}
+	trace.Mark("new layer created")
 	hash, err := m.copyAndHash(r, ctrLayer, src, l.ID, dst)
 	if err != nil {
 		trace.Mark("copy failed: " + err.Error())
