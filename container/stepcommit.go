@@ -82,8 +82,10 @@ func (m *Manager) hashDiff(id string) (diffSum, error) {
 		return diffSum{}, fmt.Errorf("read step changes: %w", err)
 	}
 	defer rc.Close()
+	ra := newReadAhead(rc)
+	defer ra.stop()
 	h := sha256.New()
-	cr := &countingReader{r: io.TeeReader(rc, h)}
+	cr := &countingReader{r: io.TeeReader(ra, h)}
 	tr := tar.NewReader(cr)
 	uids, gids := map[uint32]bool{}, map[uint32]bool{}
 	for {
