@@ -174,3 +174,27 @@ func checkSavedDigests(t *testing.T, c *Store, ref string) map[string]*tar.Heade
 	}
 	return hdrs
 }
+
+// Copied layers push (storage makes their tar again and containers/image
+// checks its digest) and pull into a clean store, from a stopped and from
+// a running container.
+func TestCommit_CopiedLayersPushAndPull(t *testing.T) {
+	requires(t, NativeOverlay)
+	reg := startRegistry(t, RegistryOptions{})
+	s := freshStore(t, "NOOK_STORAGE_DRIVER=overlay")
+	img := s.busybox(t)
+	s.Run("run", "--name", "stopped", img, "sh", "-c", "rm /bin/vi && echo stopped > /f && ln /f /g").Ok()
+	s.Run("run", "-d", "--name", "running", img, "sh", "-c", "rm -r /www && mkdir /www && echo running > /www/f && exec sleep 600").Ok()
+	s.Run("exec", "running", "sh", "-c", "for i in $(seq 100); do test -e /www/f && exit 0; sleep 0.1; done; exit 1").Ok()
+	refs := map[string]string{}
+	for _, ctr := range []string{"stopped", "running"} {
+		refs[ctr] = reg.Ref(uniqueName(t, "e2e/commit-"+ctr) + ":1")
+		s.Run("commit", ctr, refs[ctr]).Ok()
+		s.Run("push", refs[ctr]).Ok()
+	}
+	s2 := freshStore(t, "NOOK_STORAGE_DRIVER=overlay")
+	s2.Run("pull", refs["stopped"]).Ok()
+	s2.Run("run", "--rm", refs["stopped"], "sh", "-c", "cat /f; stat -c %h /g; test -e /bin/vi || echo no vi").Ok().StdoutIs("stopped\n2\nno vi")
+	s2.Run("pull", refs["running"]).Ok()
+	s2.Run("run", "--rm", refs["running"], "ls", "/www").Ok().StdoutIs("f")
+}
