@@ -104,6 +104,8 @@ func TestCommit_CopyKeepsEveryKindOfChange(t *testing.T) {
 func TestCommit_RunningContainerLaterChangesStayOut(t *testing.T) {
 	requires(t, NativeOverlay)
 	s := freshStore(t, "NOOK_STORAGE_DRIVER=overlay")
+	// Stopped before the store goes: a running container keeps its files.
+	t.Cleanup(func() { s.Run("rm", "-f", "ctr") })
 	img := s.busybox(t)
 	s.Run("run", "-d", "--name", "ctr", img, "sh", "-c",
 		"echo one > /f && mkdir /d && echo x > /d/x && touch /ready && exec sleep 600").Ok()
@@ -182,6 +184,7 @@ func TestCommit_CopiedLayersPushAndPull(t *testing.T) {
 	requires(t, NativeOverlay)
 	reg := startRegistry(t, RegistryOptions{})
 	s := freshStore(t, "NOOK_STORAGE_DRIVER=overlay")
+	t.Cleanup(func() { s.Run("rm", "-f", "running") })
 	img := s.busybox(t)
 	s.Run("run", "--name", "stopped", img, "sh", "-c", "rm /bin/vi && echo stopped > /f && ln /f /g").Ok()
 	s.Run("run", "-d", "--name", "running", img, "sh", "-c", "rm -r /www && mkdir /www && echo running > /www/f && exec sleep 600").Ok()
