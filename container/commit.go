@@ -13,6 +13,7 @@ import (
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/trace"
 )
 
 // CommitOptions are `nook commit` flags.
@@ -49,7 +50,7 @@ func (m *Manager) Commit(r *Record, o CommitOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	layer, err := m.putDiff(sc.LayerID, img.TopLayer)
+	layer, err := m.putDiff(r, sc.LayerID, img.TopLayer)
 	if err != nil {
 		return "", err
 	}
@@ -75,6 +76,7 @@ func (m *Manager) Commit(r *Record, o CommitOptions) (string, error) {
 		m.Store.DeleteLayer(layer.ID)
 		return "", err
 	}
+	trace.Mark("image created")
 	return id, nil
 }
 
@@ -88,7 +90,12 @@ func commitConfig(c image.ContainerConfig, r *Record) image.ContainerConfig {
 }
 
 // putDiff stores the changes of layerID as a new layer on parent.
-func (m *Manager) putDiff(layerID, parent string) (*storage.Layer, error) {
+func (m *Manager) putDiff(r *Record, layerID, parent string) (*storage.Layer, error) {
+	if layer, ok, err := m.commitCopy(r, layerID, parent); err != nil {
+		return nil, fmt.Errorf("write layer: %w", err)
+	} else if ok {
+		return layer, nil
+	}
 	diff, done, err := m.diffReader(layerID)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,12 @@ import (
 // check), and vfs cannot stage. ok is false, with nothing changed, for
 // those; the caller then copies.
 func (m *Manager) commitInPlace(id string) (ok bool, err error) {
+	return m.commitInPlaceSum(id, func() (diffSum, error) { return m.hashDiff(id) })
+}
+
+// commitInPlaceSum is commitInPlace with the hash of the layer's diff
+// from sum, called once the layer's diff directory is final.
+func (m *Manager) commitInPlaceSum(id string, hash func() (diffSum, error)) (ok bool, err error) {
 	if m.Store.Driver.Name != fuseoverlay.Overlay {
 		return false, nil
 	}
@@ -40,7 +46,7 @@ func (m *Manager) commitInPlace(id string) (ok bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	sum, err := m.hashDiff(id)
+	sum, err := hash()
 	if err != nil {
 		return false, err
 	}
@@ -76,8 +82,10 @@ func (m *Manager) hashDiff(id string) (diffSum, error) {
 		return diffSum{}, fmt.Errorf("read step changes: %w", err)
 	}
 	defer rc.Close()
+	ra := newReadAhead(rc)
+	defer ra.stop()
 	h := sha256.New()
-	cr := &countingReader{r: io.TeeReader(rc, h)}
+	cr := &countingReader{r: io.TeeReader(ra, h)}
 	tr := tar.NewReader(cr)
 	uids, gids := map[uint32]bool{}, map[uint32]bool{}
 	for {

@@ -21,6 +21,8 @@ packages=(uidmap slirp4netns fuse-overlayfs busybox-static passt docker-registry
 	# Podman is the interchange partner of save/load and the benchmarks'
 	# yardstick; here it needs runc (the tests give it its own config).
 	podman runc
+	# setcap: a commit test gives a file a capability (security.capability).
+	libcap2-bin
 	# C headers so that plain `go vet ./...` and `go build` (without the
 	# Makefile's tags) compile containers/storage and containers/image too.
 	libgpgme-dev libbtrfs-dev pkg-config)
@@ -29,7 +31,7 @@ declare -A provides=(
 	[newuidmap]=uidmap [newgidmap]=uidmap [slirp4netns]=slirp4netns
 	[fuse-overlayfs]=fuse-overlayfs [pasta]=passt [docker-registry]=docker-registry
 	[htpasswd]=apache2-utils [curl]=curl [ip]=iproute2 [mmdebstrap]=mmdebstrap
-	[podman]=podman [runc]=runc [ps]=procps
+	[podman]=podman [runc]=runc [ps]=procps [setcap]=libcap2-bin
 )
 
 log() { printf 'setup: %s\n' "$*" >&2; }
