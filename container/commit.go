@@ -11,6 +11,7 @@ import (
 
 	"go.podman.io/storage"
 
+	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/internal/trace"
@@ -24,6 +25,9 @@ type CommitOptions struct {
 	Message   string
 	// Changes are Dockerfile instructions applied to the config (-c).
 	Changes []string
+	// Pause freezes a running container while its layer is read, where
+	// it has a cgroup (Docker's default); elsewhere it commits unpaused.
+	Pause bool
 }
 
 // Commit turns r's rw layer (not its volumes or bind mounts, which live
@@ -49,6 +53,9 @@ func (m *Manager) Commit(r *Record, o CommitOptions) (string, error) {
 	cfg, err := m.Store.Config(img)
 	if err != nil {
 		return "", err
+	}
+	if o.Pause {
+		defer m.pauseForCommit(r)()
 	}
 	layer, err := m.putDiff(r, sc.LayerID, img.TopLayer)
 	if err != nil {
@@ -192,4 +199,18 @@ func (m *Manager) spoolDiff(layerID string) (*os.File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// pauseForCommit freezes r's cgroup if r runs unpaused in one, and returns
+// what undoes it. Without a cgroup (cgroup v1, no delegation) or when the
+// freeze fails, the commit reads a running container, as before.
+func (m *Manager) pauseForCommit(r *Record) (thaw func()) {
+	dir := r.Spec.Cgroup
+	if dir == "" || cgroups.Frozen(dir) || m.CurrentState(r).Status != StatusRunning {
+		return func() {}
+	}
+	if err := cgroups.Freeze(dir); err != nil {
+		return func() {}
+	}
+	return func() { _ = cgroups.Thaw(dir) }
 }

@@ -19,7 +19,7 @@ func init() {
 				&cli.StringFlag{Name: "author", Aliases: []string{"a"}, Usage: "author"},
 				&cli.StringFlag{Name: "message", Aliases: []string{"m"}, Usage: "commit message"},
 				&cli.StringSliceFlag{Name: "change", Aliases: []string{"c"}, Usage: "apply Dockerfile instruction to the created image"},
-				&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Value: true, Usage: "pause container during commit (not supported without cgroup v2: ignored)"},
+				&cli.BoolFlag{Name: "pause", Aliases: []string{"p"}, Value: true, Usage: "pause container during commit (where the container has a cgroup v2; elsewhere it is committed running)"},
 			},
 			Action: withSession(func(c *cli.Context, s *session) error {
 				if c.NArg() < 1 {
@@ -30,7 +30,7 @@ func init() {
 					return err
 				}
 				id, err := s.ctrs.Commit(r, container.CommitOptions{Reference: c.Args().Get(1), Author: c.String("author"),
-					Message: c.String("message"), Changes: c.StringSlice("change")})
+					Message: c.String("message"), Changes: c.StringSlice("change"), Pause: c.Bool("pause")})
 				if err != nil {
 					return err
 				}

@@ -48,10 +48,21 @@ func TestPause_FreezesUnpausesAndStops(t *testing.T) {
 	nook(t, "exec", name, "true").Fails().StderrContains("container " + id + " is paused, unpause the container before exec")
 	nook(t, "pause", name).Fails().StderrContains("container " + id + " is already paused")
 	nook(t, "rm", name).Fails().StderrContains("container is paused and must be unpaused first")
+	// commit pauses a running container for its duration (Docker's
+	// default): a paused one stays paused, a running one runs again after.
+	img1 := nook(t, "commit", name).Ok().Line()
+	nook(t, "inspect", "-f", "{{.State.Status}}", name).Ok().StdoutIs("paused")
+	nook(t, "rmi", img1).Ok()
 
 	nook(t, "unpause", name).Ok().StdoutIs(name)
 	waitFor(t, 5*time.Second, "the counter to advance after unpause", func() bool { return readTrim(counter) != before })
 	nook(t, "inspect", "-f", "{{.State.Status}} {{.State.Paused}}", name).Ok().StdoutIs("running false")
+	img2 := nook(t, "commit", name).Ok().Line()
+	nook(t, "inspect", "-f", "{{.State.Status}} {{.State.Paused}}", name).Ok().StdoutIs("running false")
+	if ev := readTrim(filepath.Join(cg, "cgroup.events")); !strings.Contains(ev, "frozen 0") {
+		t.Fatalf("after commit, %s/cgroup.events = %q, want frozen 0", cg, ev)
+	}
+	nook(t, "rmi", img2).Ok()
 	nook(t, "unpause", name).Fails().StderrContains("container " + id + " is not paused")
 
 	// Stop thaws first, so the process gets SIGTERM (its trap exits 7)
