@@ -21,7 +21,7 @@ import (
 // shadow a symlinked directory with a real one. Entry names in the stream
 // are clean relative paths.
 type layerWriter struct {
-	tw    *tar.Writer
+	sink  entrySink
 	lower string
 	// written maps in-root paths to the tar type written there; links
 	// holds symlink targets written in this layer.
@@ -32,10 +32,39 @@ type layerWriter struct {
 	parentMeta func() tar.Header
 }
 
+// entrySink receives the entries of a layer: a tar stream, or the
+// staging directory of the new layer (dirsink.go).
+type entrySink interface {
+	// put writes hdr (a clean relative name, directories ending in "/")
+	// and, for a regular file, copies up to hdr.Size bytes of body,
+	// returning how many it copied.
+	put(hdr *tar.Header, body io.Reader) (int64, error)
+	Close() error
+}
+
+// tarSink writes entries as a tar stream.
+type tarSink struct{ tw *tar.Writer }
+
+func (t tarSink) put(hdr *tar.Header, body io.Reader) (int64, error) {
+	if err := t.tw.WriteHeader(hdr); err != nil {
+		return 0, err
+	}
+	if body == nil || hdr.Typeflag != tar.TypeReg {
+		return 0, nil
+	}
+	return io.Copy(t.tw, io.LimitReader(body, hdr.Size))
+}
+
+func (t tarSink) Close() error { return t.tw.Close() }
+
 func newLayerWriter(w io.Writer, lower string) *layerWriter {
+	return newLayerWriterTo(tarSink{tw: tar.NewWriter(w)}, lower)
+}
+
+func newLayerWriterTo(sink entrySink, lower string) *layerWriter {
 	now := time.Now().UTC().Truncate(time.Second)
 	return &layerWriter{
-		tw: tar.NewWriter(w), lower: lower,
+		sink: sink, lower: lower,
 		written: map[string]byte{}, links: map[string]string{}, dirs: map[string]string{},
 		parentMeta: func() tar.Header {
 			return tar.Header{Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now}
@@ -43,7 +72,7 @@ func newLayerWriter(w io.Writer, lower string) *layerWriter {
 	}
 }
 
-func (w *layerWriter) Close() error { return w.tw.Close() }
+func (w *layerWriter) Close() error { return w.sink.Close() }
 
 // errNotDir reports a path component that exists but is no directory.
 type errNotDir struct{ path string }
@@ -232,15 +261,12 @@ func (w *layerWriter) emit(p string, hdr *tar.Header, body io.Reader) error {
 	if hdr.Typeflag == tar.TypeSymlink || (prev == tar.TypeDir && hdr.Typeflag != tar.TypeDir) {
 		clear(w.dirs) // a cached resolution may go through p
 	}
-	if err := w.tw.WriteHeader(hdr); err != nil {
+	n, err := w.sink.put(hdr, body)
+	if err != nil {
 		return fmt.Errorf("write %q: %w", name, err)
 	}
-	if body != nil && hdr.Typeflag == tar.TypeReg {
-		if n, err := io.Copy(w.tw, io.LimitReader(body, hdr.Size)); err != nil {
-			return fmt.Errorf("write %q: %w", name, err)
-		} else if n != hdr.Size {
-			return fmt.Errorf("write %q: file changed size while reading", name)
-		}
+	if body != nil && hdr.Typeflag == tar.TypeReg && n != hdr.Size {
+		return fmt.Errorf("write %q: file changed size while reading", name)
 	}
 	return nil
 }

@@ -111,3 +111,28 @@ func (b *storeBackend) CreateImage(ctx context.Context, config []byte, topLayer 
 	}
 	return "sha256:" + id, nil
 }
+
+func (b *storeBackend) StageLayer(ctx context.Context, parent string) (StagedLayer, bool, error) {
+	st, ok, err := b.m.NewStagedLayer(parent)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return &storeStaged{b: b, st: st}, true, nil
+}
+
+type storeStaged struct {
+	b  *storeBackend
+	st *container.StagedLayer
+}
+
+func (s *storeStaged) Dir() string { return s.st.Dir }
+func (s *storeStaged) Abort()      { s.st.Abort() }
+
+func (s *storeStaged) Commit(names []string) (Layer, error) {
+	if err := s.b.retireNames(names); err != nil {
+		s.st.Abort()
+		return Layer{}, err
+	}
+	l, err := s.st.Commit(names)
+	return layerOf(l), err
+}

@@ -1,0 +1,220 @@
+package build
+
+import (
+	"archive/tar"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// errNeedTar reports an entry the staged path cannot write (a device
+// node: mknod is refused in the user namespace); the caller aborts the
+// staged layer and writes the layer as a tar instead.
+var errNeedTar = errors.New("entry needs the tar path")
+
+// dirSink writes a layer's entries straight into the diff directory of a
+// new overlay layer (its upper directory), as storage would extract the
+// same tar there: the entry replaces what this layer wrote at its path
+// unless both are directories, directories get their times once
+// everything in them is written. The layerWriter hands it resolved paths
+// that cross no symlink, and the directory starts empty, so a path can
+// only name what this sink created; the final component is never
+// followed either.
+type dirSink struct {
+	ctx   context.Context
+	root  string // the diff directory
+	lower string // the mounted parent rootfs, "" for none
+	// made records what this sink created: name -> is a directory.
+	made  map[string]bool
+	times map[string]time.Time // directories: mtime to set at Close
+}
+
+func newDirSink(ctx context.Context, root, lower string) *dirSink {
+	return &dirSink{ctx: ctx, root: root, lower: lower, made: map[string]bool{}, times: map[string]time.Time{}}
+}
+
+func (d *dirSink) put(h *tar.Header, body io.Reader) (int64, error) {
+	if err := d.ctx.Err(); err != nil {
+		return 0, err
+	}
+	name := strings.TrimSuffix(h.Name, "/")
+	if name == "" || name == "." || strings.HasPrefix(name, "/") || strings.Contains("/"+name+"/", "/../") {
+		return 0, fmt.Errorf("invalid entry name %q", h.Name)
+	}
+	if err := d.parent(path.Dir(name)); err != nil {
+		return 0, err
+	}
+	p := filepath.Join(d.root, name)
+	if isDir, ok := d.made[name]; ok && !(isDir && h.Typeflag == tar.TypeDir) {
+		if err := os.RemoveAll(p); err != nil {
+			return 0, err
+		}
+		d.forget(name)
+	}
+	switch h.Typeflag {
+	case tar.TypeDir:
+		if _, ok := d.made[name]; !ok {
+			if err := unix.Mkdir(p, 0o700); err != nil {
+				return 0, &os.PathError{Op: "mkdir", Path: name, Err: err}
+			}
+		}
+		d.made[name] = true
+		d.times[name] = h.ModTime
+		return 0, d.meta(p, h, true)
+	case tar.TypeReg:
+		return d.file(name, p, h, body)
+	case tar.TypeSymlink:
+		if err := unix.Symlink(h.Linkname, p); err != nil {
+			return 0, &os.PathError{Op: "symlink", Path: name, Err: err}
+		}
+		d.made[name] = false
+		if err := unix.Lchown(p, h.Uid, h.Gid); err != nil {
+			return 0, &os.PathError{Op: "lchown", Path: name, Err: err}
+		}
+		return 0, setTimes(p, h.ModTime)
+	case tar.TypeLink:
+		// layerWriter checked that the target is a file of this layer.
+		target := path.Clean(h.Linkname)
+		if isDir, ok := d.made[target]; !ok || isDir {
+			return 0, fmt.Errorf("hard link %q -> %q: no such file in this layer", name, h.Linkname)
+		}
+		if err := unix.Link(filepath.Join(d.root, target), p); err != nil {
+			return 0, &os.PathError{Op: "link", Path: name, Err: err}
+		}
+		d.made[name] = false
+		return 0, nil
+	case tar.TypeFifo:
+		if err := unix.Mkfifo(p, 0o600); err != nil {
+			return 0, &os.PathError{Op: "mkfifo", Path: name, Err: err}
+		}
+		d.made[name] = false
+		return 0, d.meta(p, h, false)
+	default:
+		return 0, errNeedTar
+	}
+}
+
+// file creates a regular file; O_EXCL|O_NOFOLLOW: the path is new.
+func (d *dirSink) file(name, p string, h *tar.Header, body io.Reader) (int64, error) {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return 0, err
+	}
+	d.made[name] = false
+	var n int64
+	if body != nil {
+		n, err = io.Copy(f, io.LimitReader(body, h.Size))
+	}
+	if err == nil {
+		err = d.fmeta(int(f.Fd()), name, h)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return n, err
+	}
+	return n, setTimes(p, h.ModTime)
+}
+
+// fmeta sets owner then mode (chown clears set-id bits) on an open file.
+func (d *dirSink) fmeta(fd int, name string, h *tar.Header) error {
+	if err := unix.Fchown(fd, h.Uid, h.Gid); err != nil {
+		return &os.PathError{Op: "chown", Path: name, Err: err}
+	}
+	if err := unix.Fchmod(fd, uint32(h.Mode&0o7777)); err != nil {
+		return &os.PathError{Op: "chmod", Path: name, Err: err}
+	}
+	return nil
+}
+
+func (d *dirSink) meta(p string, h *tar.Header, isDir bool) error {
+	if err := unix.Lchown(p, h.Uid, h.Gid); err != nil {
+		return &os.PathError{Op: "chown", Path: p, Err: err}
+	}
+	if err := unix.Chmod(p, uint32(h.Mode&0o7777)); err != nil {
+		return &os.PathError{Op: "chmod", Path: p, Err: err}
+	}
+	if !isDir {
+		return setTimes(p, h.ModTime)
+	}
+	return nil
+}
+
+// parent makes sure the directory dir exists in the diff directory. One
+// that only the lower layers have is copied up with their metadata (as
+// overlay's copy-up does), so the layer does not change it.
+func (d *dirSink) parent(dir string) error {
+	if dir == "." || dir == "" {
+		return nil
+	}
+	if isDir, ok := d.made[dir]; ok {
+		if !isDir {
+			return fmt.Errorf("%s: not a directory", dir)
+		}
+		return nil
+	}
+	if err := d.parent(path.Dir(dir)); err != nil {
+		return err
+	}
+	h := &tar.Header{Mode: 0o755, ModTime: time.Now()}
+	if d.lower != "" {
+		var st unix.Stat_t
+		if err := unix.Lstat(filepath.Join(d.lower, dir), &st); err == nil && st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			h = &tar.Header{Mode: int64(st.Mode & 0o7777), Uid: int(st.Uid), Gid: int(st.Gid),
+				ModTime: time.Unix(st.Mtim.Sec, st.Mtim.Nsec)}
+		}
+	}
+	p := filepath.Join(d.root, dir)
+	if err := unix.Mkdir(p, 0o700); err != nil {
+		return &os.PathError{Op: "mkdir", Path: dir, Err: err}
+	}
+	d.made[dir] = true
+	d.times[dir] = h.ModTime
+	return d.meta(p, h, true)
+}
+
+// forget drops name and, for a removed directory, everything under it.
+func (d *dirSink) forget(name string) {
+	if d.made[name] {
+		prefix := name + "/"
+		for k := range d.made {
+			if strings.HasPrefix(k, prefix) {
+				delete(d.made, k)
+				delete(d.times, k)
+			}
+		}
+	}
+	delete(d.made, name)
+	delete(d.times, name)
+}
+
+// Close gives the directories their times, now that nothing is created
+// in them any more.
+func (d *dirSink) Close() error {
+	for name, t := range d.times {
+		if err := setTimes(filepath.Join(d.root, name), t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func setTimes(p string, t time.Time) error {
+	if t.IsZero() {
+		t = time.Unix(0, 0)
+	}
+	ts := unix.NsecToTimespec(t.UnixNano())
+	if err := unix.UtimesNanoAt(unix.AT_FDCWD, p, []unix.Timespec{ts, ts}, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		return &os.PathError{Op: "utimes", Path: p, Err: err}
+	}
+	return nil
+}
