@@ -12,11 +12,17 @@ import (
 // storeBackend is the Backend of a real nook: layers and images in the
 // containers/storage store, RUN steps in rootless containers.
 type storeBackend struct {
-	m *container.Manager
+	m   *container.Manager
+	net *container.BuildNetwork // shared by the RUN steps, started lazily
 }
 
 // NewStoreBackend returns the Backend on m's store and runtime.
-func NewStoreBackend(m *container.Manager) Backend { return &storeBackend{m: m} }
+func NewStoreBackend(m *container.Manager) Backend {
+	return &storeBackend{m: m, net: m.NewBuildNetwork()}
+}
+
+// Close ends the build's network (Build calls it when it returns).
+func (b *storeBackend) Close() error { return b.net.Close() }
 
 func (b *storeBackend) LookupImage(ctx context.Context, ref string) (*BaseImage, error) {
 	img, err := b.m.Store.Lookup(ref)
@@ -86,7 +92,8 @@ func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {
 		return Layer{}, err
 	}
 	l, err := b.m.RunStep(ctx, container.StepOptions{Parent: o.Parent, Names: o.Names, Args: o.Args,
-		Env: o.Env, User: o.User, Cwd: o.WorkDir, Network: o.Network, Stdout: o.Stdout, Stderr: o.Stderr})
+		Env: o.Env, User: o.User, Cwd: o.WorkDir, Network: o.Network, SharedNet: b.net,
+		Stdout: o.Stdout, Stderr: o.Stderr})
 	if err != nil {
 		return Layer{}, err
 	}
@@ -94,6 +101,9 @@ func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {
 }
 
 func (b *storeBackend) MountLayer(ctx context.Context, layerID string) (string, func() error, error) {
+	if root, unmount, ok, err := b.m.MountLayerRO(layerID); err != nil || ok {
+		return root, unmount, err
+	}
 	root, err := b.m.Store.Mount(layerID, "")
 	if err != nil {
 		return "", nil, fmt.Errorf("mount layer %s: %w", layerID, err)
