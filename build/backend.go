@@ -71,6 +71,10 @@ type StagedLayer interface {
 	// Dir is the layer's own directory (its diff against the parent):
 	// entries written there appear above the parent's.
 	Dir() string
+	// TarStream returns a writer for the tar of exactly what is written
+	// into Dir (same entries, order, headers and contents), closed before
+	// Commit: the layer's DiffID is its digest.
+	TarStream() (io.WriteCloser, error)
 	// Commit makes it a read-only layer named names, as ApplyLayer
 	// would have.
 	Commit(names []string) (Layer, error)

@@ -28,6 +28,10 @@ type layerWriter struct {
 	written map[string]byte
 	links   map[string]string
 	dirs    map[string]string // resolved-parent cache: dir -> resolved dir
+	// notBelow holds directories of this layer that the layer below does
+	// not have: nothing under them needs a look there (10,000 lstats
+	// through an overlay mount for an ADD of a new tree).
+	notBelow map[string]bool
 	// parentMeta is used for directories the writer must create.
 	parentMeta func() tar.Header
 }
@@ -52,7 +56,7 @@ func (t tarSink) put(hdr *tar.Header, body io.Reader) (int64, error) {
 	if body == nil || hdr.Typeflag != tar.TypeReg {
 		return 0, nil
 	}
-	return io.Copy(t.tw, io.LimitReader(body, hdr.Size))
+	return copyBuffered(t.tw, io.LimitReader(body, hdr.Size))
 }
 
 func (t tarSink) Close() error { return t.tw.Close() }
@@ -65,7 +69,7 @@ func newLayerWriterTo(sink entrySink, lower string) *layerWriter {
 	now := time.Now().UTC().Truncate(time.Second)
 	return &layerWriter{
 		sink: sink, lower: lower,
-		written: map[string]byte{}, links: map[string]string{}, dirs: map[string]string{},
+		written: map[string]byte{}, links: map[string]string{}, dirs: map[string]string{}, notBelow: map[string]bool{},
 		parentMeta: func() tar.Header {
 			return tar.Header{Typeflag: tar.TypeDir, Mode: 0o755, ModTime: now}
 		},
@@ -88,7 +92,7 @@ func (w *layerWriter) lookup(p string) (byte, string, error) {
 	if t, ok := w.written[p]; ok {
 		return t, w.links[p], nil
 	}
-	if w.lower == "" {
+	if w.lower == "" || w.notBelow[path.Dir(p)] {
 		return 0, "", nil
 	}
 	fi, err := os.Lstat(filepath.Join(w.lower, filepath.FromSlash(p)))
@@ -252,6 +256,13 @@ func (w *layerWriter) emit(p string, hdr *tar.Header, body io.Reader) error {
 		hdr.Size = 0
 	}
 	prev := w.written[p]
+	if hdr.Typeflag == tar.TypeDir && prev == 0 {
+		if t, _, err := w.lookup(p); err != nil {
+			return err
+		} else if t == 0 {
+			w.notBelow[p] = true
+		}
+	}
 	w.written[p] = hdr.Typeflag
 	if hdr.Typeflag == tar.TypeSymlink {
 		w.links[p] = hdr.Linkname

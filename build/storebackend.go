@@ -138,6 +138,8 @@ type storeStaged struct {
 func (s *storeStaged) Dir() string { return s.st.Dir }
 func (s *storeStaged) Abort()      { s.st.Abort() }
 
+func (s *storeStaged) TarStream() (io.WriteCloser, error) { return s.st.TarStream() }
+
 func (s *storeStaged) Commit(names []string) (Layer, error) {
 	if err := s.b.retireNames(names); err != nil {
 		s.st.Abort()

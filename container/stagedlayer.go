@@ -21,6 +21,7 @@ type StagedLayer struct {
 	// Dir is the layer's diff directory (overlay upper directory).
 	Dir  string
 	done bool
+	tar  *stagedTar // set by TarStream
 }
 
 // NewStagedLayer creates a staged layer on parent. ok is false, with
@@ -50,16 +51,31 @@ func (m *Manager) NewStagedLayer(parent string) (st *StagedLayer, ok bool, err e
 func (s *StagedLayer) Abort() {
 	if !s.done {
 		s.done = true
+		if s.tar != nil {
+			s.tar.abort()
+		}
 		s.m.Store.DeleteLayer(s.id)
 	}
 }
 
-// Commit makes the layer read-only and names it. When the store refuses
+// Commit makes the layer read-only and names it. With a TarStream, the
+// layer's digest is that stream's; else the directory is hashed as a RUN
+// step's is. When the store refuses
 // to stage it, its diff is copied into a new layer (as RunStep does).
 // Nothing is left behind on failure.
 func (s *StagedLayer) Commit(names []string) (image.LayerInfo, error) {
 	if s.done {
 		return image.LayerInfo{}, errors.New("staged layer already committed or aborted")
+	}
+	if s.tar != nil {
+		err := s.commitWithTarSplit()
+		s.tar = nil // its file is closed or storage's now
+		if err != nil {
+			s.Abort()
+			return image.LayerInfo{}, err
+		}
+		s.done = true
+		return s.m.finishStepLayer(s.id, names)
 	}
 	ok, err := s.m.commitInPlace(s.id)
 	if err != nil {
