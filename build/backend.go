@@ -71,15 +71,26 @@ type StagedLayer interface {
 	// Dir is the layer's own directory (its diff against the parent):
 	// entries written there appear above the parent's.
 	Dir() string
-	// TarStream returns a writer for the tar of exactly what is written
-	// into Dir (same entries, order, headers and contents), closed before
-	// Commit: the layer's DiffID is its digest.
-	TarStream() (io.WriteCloser, error)
+	// TarStream returns the recorder of the tar of exactly what is
+	// written into Dir (same entries, order, headers and contents), closed
+	// before Commit: the layer's DiffID is its digest.
+	TarStream() (LayerTarRecorder, error)
 	// Commit makes it a read-only layer named names, as ApplyLayer
 	// would have.
 	Commit(names []string) (Layer, error)
 	// Abort deletes it.
 	Abort()
+}
+
+// LayerTarRecorder takes a layer's tar stream as it is written: Write
+// gets every byte; BeginFile follows each entry's header (name and size as
+// in the header), EndFile follows its contents; Close follows the end
+// marker.
+type LayerTarRecorder interface {
+	io.Writer
+	BeginFile(name string, size int64, uid, gid int)
+	EndFile() error
+	Close() error
 }
 
 // BaseImage is a local image as the builder sees it.

@@ -2,7 +2,6 @@ package build
 
 import (
 	"archive/tar"
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -303,23 +302,17 @@ func (b *builder) stageLayer(parent, key, lower string, write func(entrySink, st
 	if err != nil || !ok {
 		return Layer{}, false, err
 	}
-	tw, err := st.TarStream()
+	rec, err := st.TarStream()
 	if err != nil {
 		st.Abort()
 		return Layer{}, false, err
 	}
-	// Buffered: the reader behind tw is a pipe to another goroutine.
-	bw := bufio.NewWriterSize(tw, 256<<10)
-	sink := &teeSink{dir: newDirSink(b.ctx, st.Dir(), lower), tw: tar.NewWriter(bw)}
+	sink := &teeSink{dir: newDirSink(b.ctx, st.Dir(), lower), tw: tar.NewWriter(rec), rec: rec}
 	if err := write(sink, lower); err != nil {
 		st.Abort()
 		if errors.Is(err, errNeedTar) {
 			return Layer{}, false, nil
 		}
-		return Layer{}, false, err
-	}
-	if err := errors.Join(bw.Flush(), tw.Close()); err != nil {
-		st.Abort()
 		return Layer{}, false, err
 	}
 	l, err := st.Commit([]string{key})

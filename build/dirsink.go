@@ -43,16 +43,25 @@ type dirSink struct {
 // contents are read once, for both.
 type teeSink struct {
 	dir *dirSink
-	tw  *tar.Writer
+	tw  *tar.Writer // writes to rec
+	rec LayerTarRecorder
 }
 
 func (t *teeSink) put(h *tar.Header, body io.Reader) (int64, error) {
+	if err := t.rec.EndFile(); err != nil {
+		return 0, err
+	}
 	if err := t.tw.WriteHeader(h); err != nil {
 		return 0, err
 	}
-	if body != nil && h.Typeflag == tar.TypeReg {
-		body = io.TeeReader(body, t.tw)
+	size := int64(0)
+	if h.Typeflag == tar.TypeReg {
+		size = h.Size
+		if body != nil {
+			body = io.TeeReader(body, t.tw)
+		}
 	}
+	t.rec.BeginFile(h.Name, size, h.Uid, h.Gid)
 	return t.dir.put(h, body)
 }
 
@@ -60,7 +69,13 @@ func (t *teeSink) Close() error {
 	if err := t.dir.Close(); err != nil {
 		return err
 	}
-	return t.tw.Close()
+	if err := t.rec.EndFile(); err != nil {
+		return err
+	}
+	if err := t.tw.Close(); err != nil {
+		return err
+	}
+	return t.rec.Close()
 }
 
 func newDirSink(ctx context.Context, root, lower string) *dirSink {

@@ -138,7 +138,13 @@ type storeStaged struct {
 func (s *storeStaged) Dir() string { return s.st.Dir }
 func (s *storeStaged) Abort()      { s.st.Abort() }
 
-func (s *storeStaged) TarStream() (io.WriteCloser, error) { return s.st.TarStream() }
+func (s *storeStaged) TarStream() (LayerTarRecorder, error) {
+	t, err := s.st.TarStream()
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
 
 func (s *storeStaged) Commit(names []string) (Layer, error) {
 	if err := s.b.retireNames(names); err != nil {

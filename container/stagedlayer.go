@@ -21,7 +21,7 @@ type StagedLayer struct {
 	// Dir is the layer's diff directory (overlay upper directory).
 	Dir  string
 	done bool
-	tar  *stagedTar // set by TarStream
+	tar  *LayerTar // set by TarStream
 }
 
 // NewStagedLayer creates a staged layer on parent. ok is false, with
@@ -52,7 +52,8 @@ func (s *StagedLayer) Abort() {
 	if !s.done {
 		s.done = true
 		if s.tar != nil {
-			s.tar.abort()
+			s.tar.ts.Close()
+			s.tar = nil
 		}
 		s.m.Store.DeleteLayer(s.id)
 	}

@@ -1,42 +1,49 @@
 package container
 
 import (
-	"archive/tar"
 	"bufio"
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"io"
+	"hash"
+	"hash/crc64"
 	"os"
 	"path/filepath"
 
 	"github.com/opencontainers/go-digest"
-	"github.com/vbatts/tar-split/tar/asm"
 	tsstorage "github.com/vbatts/tar-split/tar/storage"
 	"go.podman.io/storage"
 	graphdriver "go.podman.io/storage/drivers"
 	"go.podman.io/storage/pkg/archive"
 )
 
-// errAborted ends the tar stream of an aborted staged layer.
-var errAborted = errors.New("staged layer aborted")
-
-// stagedTar is the tar stream of a staged layer, written by the caller
-// alongside the files: its digest is the layer's diff ID, and its
-// tar-split metadata lets storage give back exactly this stream for save
-// and push (reading file contents from the diff directory), so the files
-// need no second pass to be hashed.
-type stagedTar struct {
-	pw   *io.PipeWriter
-	ts   *os.File // tar-split metadata (uncompressed JSON), unlinked
-	done chan error
-	sum  diffSum
+// LayerTar records the tar stream of a staged layer as its writer
+// produces it alongside the files: its digest is the layer's diff ID, and
+// its tar-split metadata (what tar-split's disassembler would record for
+// the same stream) lets storage give back exactly this stream for save and
+// push, reading file contents from the diff directory; so the files need
+// no second pass to be hashed. The writer calls BeginFile after writing an
+// entry's header and EndFile after its contents; all other bytes (headers,
+// padding, the end marker) are kept as raw segments.
+type LayerTar struct {
+	h          hash.Hash
+	n          int64
+	bw         *bufio.Writer
+	ts         *os.File // tar-split metadata (uncompressed JSON), unlinked
+	packer     tsstorage.Packer
+	seg        []byte // raw bytes since the last entry
+	inFile     bool
+	name       string
+	size       int64
+	crc        hash.Hash64
+	uids, gids map[uint32]bool
+	sum        diffSum
+	err        error
 }
 
-// TarStream returns the writer for the layer's tar: the entries written
-// into Dir, in the same order and with the same headers and contents. The
-// caller closes it when everything is written, before Commit.
-func (s *StagedLayer) TarStream() (io.WriteCloser, error) {
+// TarStream returns the recorder of the layer's tar; the caller writes
+// the whole stream through it before Commit.
+func (s *StagedLayer) TarStream() (*LayerTar, error) {
 	if s.tar != nil {
 		return nil, errors.New("tar stream already open")
 	}
@@ -49,63 +56,77 @@ func (s *StagedLayer) TarStream() (io.WriteCloser, error) {
 		return nil, err
 	}
 	os.Remove(f.Name())
-	pr, pw := io.Pipe()
-	st := &stagedTar{pw: pw, ts: f, done: make(chan error, 1)}
-	go func() {
-		err := st.read(pr)
-		pr.CloseWithError(err)
-		st.done <- err
-	}()
-	s.tar = st
-	return pw, nil
+	bw := bufio.NewWriterSize(f, 256<<10)
+	s.tar = &LayerTar{h: sha256.New(), bw: bw, ts: f, packer: tsstorage.NewJSONPacker(bw),
+		crc: crc64.New(tsstorage.CRCTable), uids: map[uint32]bool{}, gids: map[uint32]bool{}}
+	return s.tar, nil
 }
 
-// read disassembles the stream into tar-split metadata and records its
-// digest, size and owners, as storage does for a layer applied from a tar.
-func (st *stagedTar) read(r io.Reader) error {
-	h := sha256.New()
-	cr := &countingReader{r: io.TeeReader(r, h)}
-	bw := bufio.NewWriterSize(st.ts, 256<<10)
-	its, err := asm.NewInputTarStream(cr, tsstorage.NewJSONPacker(bw), tsstorage.NewDiscardFilePutter())
-	if err != nil {
+// Write takes raw tar bytes: an entry's contents between BeginFile and
+// EndFile, else header or padding bytes.
+func (t *LayerTar) Write(p []byte) (int, error) {
+	t.h.Write(p)
+	t.n += int64(len(p))
+	if t.inFile {
+		t.crc.Write(p)
+	} else {
+		t.seg = append(t.seg, p...)
+	}
+	return len(p), nil
+}
+
+func (t *LayerTar) flushSeg() {
+	if len(t.seg) > 0 && t.err == nil {
+		_, t.err = t.packer.AddEntry(tsstorage.Entry{Type: tsstorage.SegmentType, Payload: t.seg})
+	}
+	t.seg = t.seg[:0]
+}
+
+// BeginFile follows the header of the entry name (as in the header).
+func (t *LayerTar) BeginFile(name string, size int64, uid, gid int) {
+	t.flushSeg()
+	t.inFile, t.name, t.size = true, name, size
+	t.crc.Reset()
+	t.uids[uint32(uid)], t.gids[uint32(gid)] = true, true
+}
+
+// EndFile follows the entry's contents.
+func (t *LayerTar) EndFile() error {
+	if !t.inFile {
+		return t.err
+	}
+	t.inFile = false
+	e := tsstorage.Entry{Type: tsstorage.FileType, Size: t.size}
+	if t.size > 0 {
+		e.Payload = t.crc.Sum(nil)
+	}
+	e.SetName(t.name)
+	if t.err == nil {
+		_, t.err = t.packer.AddEntry(e)
+	}
+	return t.err
+}
+
+// Close ends the stream (after the tar writer's end marker).
+func (t *LayerTar) Close() error {
+	if err := t.EndFile(); err != nil {
 		return err
 	}
-	tr := tar.NewReader(its)
-	uids, gids := map[uint32]bool{}, map[uint32]bool{}
-	for {
-		hdr, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return fmt.Errorf("layer tar: %w", err)
-		}
-		uids[uint32(hdr.Uid)], gids[uint32(hdr.Gid)] = true, true
+	t.flushSeg()
+	if t.err == nil {
+		t.err = t.bw.Flush()
 	}
-	if _, err := io.Copy(io.Discard, its); err != nil {
-		return fmt.Errorf("layer tar: %w", err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write tar-split: %w", err)
-	}
-	st.sum = diffSum{digest: digest.NewDigest(digest.SHA256, h), size: cr.n, uids: sortedKeys(uids), gids: sortedKeys(gids)}
-	return nil
-}
-
-// abort stops the reader and drops the metadata.
-func (st *stagedTar) abort() {
-	st.pw.CloseWithError(errAborted)
-	<-st.done
-	st.ts.Close()
+	t.sum = diffSum{digest: digest.NewDigest(digest.SHA256, t.h), size: t.n, uids: sortedKeys(t.uids), gids: sortedKeys(t.gids)}
+	return t.err
 }
 
 // commitWithTarSplit stages the diff directory of layer id as its diff,
 // with the digest and tar-split of the stream written to TarStream.
 func (s *StagedLayer) commitWithTarSplit() error {
 	st := s.tar
-	if err := <-st.done; err != nil {
+	if st.err != nil {
 		st.ts.Close()
-		return err
+		return st.err
 	}
 	src, err := s.m.Store.DifferTarget(s.id)
 	if err != nil {
