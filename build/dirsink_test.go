@@ -105,5 +105,5 @@ func TestDirSinkDeviceNeedsTar(t *testing.T) {
 type bufRecorder struct{ *bytes.Buffer }
 
 func (bufRecorder) BeginFile(string, int64, int, int) {}
-func (bufRecorder) EndFile() error                     { return nil }
-func (bufRecorder) Close() error                       { return nil }
+func (bufRecorder) EndFile() error                    { return nil }
+func (bufRecorder) Close() error                      { return nil }
