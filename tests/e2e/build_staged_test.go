@@ -80,7 +80,8 @@ run`
 // and through a tar (fuse-overlayfs, vfs) give the same files: ownership,
 // --chown, --chmod, hard links, symlinks, files and directories replacing
 // a lower layer's. The image saves and loads back (its diff IDs verify),
-// and a rebuild is fully cached.
+// and a rebuild is fully cached; it pushes to a registry and a clean store
+// pulls and runs it.
 func TestBuild_CopyLayersEveryDriver(t *testing.T) {
 	for _, d := range storageDrivers {
 		t.Run(d.name, func(t *testing.T) {
@@ -91,14 +92,14 @@ func TestBuild_CopyLayersEveryDriver(t *testing.T) {
 			// /c is 0640 without x: stat inside it needs root's override, which
 			// the container's root has.
 			s.Run("build", "-q", "-t", "e2e/staged", dir).Ok()
-			check := func() {
+			check := func(s *Store, ref string) {
 				t.Helper()
-				got := strings.TrimSpace(s.Run("run", "--rm", "e2e/staged", "sh", "-c", stagedCheck).Ok().Stdout())
+				got := strings.TrimSpace(s.Run("run", "--rm", ref, "sh", "-c", stagedCheck).Ok().Stdout())
 				if got != stagedWant {
-					t.Fatalf("files in the image:\n%s\nwant:\n%s", got, stagedWant)
+					t.Fatalf("files in %s:\n%s\nwant:\n%s", ref, got, stagedWant)
 				}
 			}
-			check()
+			check(s, "e2e/staged")
 			r := s.Run("build", "--progress", "plain", "-t", "e2e/staged", dir).Ok()
 			if n := strings.Count(r.Stderr(), "CACHED"); n != 5 {
 				r.Fatalf("rebuild: %d steps CACHED, want 5", n)
@@ -108,7 +109,14 @@ func TestBuild_CopyLayersEveryDriver(t *testing.T) {
 			s.Run("rmi", "e2e/staged").Ok()
 			s.Run("builder", "prune", "-f").Ok()
 			s.Run("load", "-i", tarball).Ok()
-			check()
+			check(s, "e2e/staged")
+			// Push verifies the layer digests too; a clean store pulls it.
+			reg := startRegistry(t, RegistryOptions{})
+			ref := reg.Ref(uniqueName(t, "e2e/staged") + ":1")
+			pushTo(t, s.Cmd, "e2e/staged", ref)
+			p := freshStore(t)
+			p.Run("pull", ref).Ok()
+			check(p, ref)
 		})
 	}
 }
