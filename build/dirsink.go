@@ -36,6 +36,11 @@ type dirSink struct {
 	// made records what this sink created: name -> is a directory.
 	made  map[string]bool
 	times map[string]time.Time // directories: mtime to set at Close
+	// sgid holds directories with the set-group-ID bit (files created in
+	// them take their group); uid, gid and umask are this process's.
+	sgid     map[string]bool
+	uid, gid int
+	umask    uint32
 }
 
 // teeSink writes each entry into the staged directory and, identically,
@@ -79,7 +84,10 @@ func (t *teeSink) Close() error {
 }
 
 func newDirSink(ctx context.Context, root, lower string) *dirSink {
-	return &dirSink{ctx: ctx, root: root, lower: lower, made: map[string]bool{}, times: map[string]time.Time{}}
+	mask := unix.Umask(0o22)
+	unix.Umask(mask)
+	return &dirSink{ctx: ctx, root: root, lower: lower, made: map[string]bool{}, times: map[string]time.Time{},
+		sgid: map[string]bool{}, uid: unix.Geteuid(), gid: unix.Getegid(), umask: uint32(mask)}
 }
 
 func (d *dirSink) put(h *tar.Header, body io.Reader) (int64, error) {
@@ -147,7 +155,8 @@ func (d *dirSink) put(h *tar.Header, body io.Reader) (int64, error) {
 // descriptors and one buffer: os.File's poller registration costs more
 // than the write of a small file.
 func (d *dirSink) file(name, p string, h *tar.Header, body io.Reader) (int64, error) {
-	fd, err := unix.Open(p, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o600)
+	perm := uint32(h.Mode & 0o777)
+	fd, err := unix.Open(p, unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, perm)
 	if err != nil {
 		return 0, &os.PathError{Op: "create", Path: name, Err: err}
 	}
@@ -157,7 +166,7 @@ func (d *dirSink) file(name, p string, h *tar.Header, body io.Reader) (int64, er
 		n, err = copyBuffered(fdWriter(fd), io.LimitReader(body, h.Size))
 	}
 	if err == nil {
-		err = d.fmeta(fd, name, h)
+		err = d.fmeta(fd, name, h, perm)
 	}
 	if cerr := unix.Close(fd); err == nil && cerr != nil {
 		err = &os.PathError{Op: "close", Path: name, Err: cerr}
@@ -197,9 +206,17 @@ func (w fdWriter) Write(b []byte) (int, error) {
 }
 
 // fmeta sets owner then mode (chown clears set-id bits) on an open file.
-func (d *dirSink) fmeta(fd int, name string, h *tar.Header) error {
-	if err := unix.Fchown(fd, h.Uid, h.Gid); err != nil {
-		return &os.PathError{Op: "chown", Path: name, Err: err}
+// A file created with mode perm needs neither call when it is already
+// right: owned by us (no set-group-ID parent) with no bit masked off or
+// special bits wanted, which is the common case and saves two system calls
+// per file.
+func (d *dirSink) fmeta(fd int, name string, h *tar.Header, perm uint32) error {
+	if h.Uid != d.uid || h.Gid != d.gid || d.sgid[path.Dir(name)] {
+		if err := unix.Fchown(fd, h.Uid, h.Gid); err != nil {
+			return &os.PathError{Op: "chown", Path: name, Err: err}
+		}
+	} else if h.Mode&0o7000 == 0 && perm&d.umask == 0 {
+		return nil
 	}
 	if err := unix.Fchmod(fd, uint32(h.Mode&0o7777)); err != nil {
 		return &os.PathError{Op: "chmod", Path: name, Err: err}
@@ -208,6 +225,14 @@ func (d *dirSink) fmeta(fd int, name string, h *tar.Header) error {
 }
 
 func (d *dirSink) meta(p string, h *tar.Header, isDir bool) error {
+	if isDir {
+		rel, _ := filepath.Rel(d.root, p)
+		if h.Mode&0o2000 != 0 {
+			d.sgid[filepath.ToSlash(rel)] = true
+		} else {
+			delete(d.sgid, filepath.ToSlash(rel))
+		}
+	}
 	if err := unix.Lchown(p, h.Uid, h.Gid); err != nil {
 		return &os.PathError{Op: "chown", Path: p, Err: err}
 	}

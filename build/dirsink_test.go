@@ -38,6 +38,8 @@ func TestTeeSinkWritesDirAndSameTar(t *testing.T) {
 			{"/usr/local/new/sl", tar.Header{Typeflag: tar.TypeSymlink, Linkname: "../../../../etc", ModTime: mt}, ""},
 			{"/usr/local/new/x", tar.Header{Typeflag: tar.TypeDir, Mode: 0o755, ModTime: mt}, ""},
 			{"/usr/local/new/x/y", tar.Header{Typeflag: tar.TypeReg, Mode: 0o644, ModTime: mt, Size: 1}, "y"},
+			{"/usr/local/new/g", tar.Header{Typeflag: tar.TypeDir, Mode: 0o2775, Gid: 8, ModTime: mt}, ""},
+			{"/usr/local/new/g/root", tar.Header{Typeflag: tar.TypeReg, Mode: 0o2755, ModTime: mt, Size: 1}, "r"},
 			// a file replacing a directory this layer wrote
 			{"/usr/local/new/x", tar.Header{Typeflag: tar.TypeReg, Mode: 0o600, ModTime: mt, Size: 3}, "now"},
 		}
@@ -79,6 +81,9 @@ func TestTeeSinkWritesDirAndSameTar(t *testing.T) {
 	}
 	if d := stat("usr/local/new"); d.Mode&0o7777 != 0o750 || d.Mtim.Sec != mt.Unix() {
 		t.Errorf("dir: mode %o mtime %d (times are set after its entries)", d.Mode&0o7777, d.Mtim.Sec)
+	}
+	if r := stat("usr/local/new/g/root"); r.Gid != 0 || r.Mode&0o7777 != 0o2755 {
+		t.Errorf("file in a set-group-ID dir: group %d mode %o, want 0 and 2755", r.Gid, r.Mode&0o7777)
 	}
 	if l, _ := os.Readlink(filepath.Join(root, "usr/local/new/sl")); l != "../../../../etc" {
 		t.Errorf("symlink target %q", l)
