@@ -60,20 +60,32 @@ func procStat(pid int) (comm string, state byte, ppid int) {
 	return s[open+1 : end], f[0][0], ppid
 }
 
-// watchSlirp records, until done is closed, every slirp4netns started by
-// the process pid.
+// slirpsOf lists the slirp4netns network helpers (not a `--help` probe)
+// whose parent is pid.
+func slirpsOf(pid int) []int {
+	var out []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		n, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if comm, _, pp := procStat(n); comm == "slirp4netns" && pp == pid {
+			if cl, _ := os.ReadFile("/proc/" + e.Name() + "/cmdline"); strings.Contains(string(cl), "--configure") {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// watchSlirp records, until done is closed, every slirp4netns network
+// helper started by the process pid.
 func watchSlirp(pid int, done <-chan struct{}) map[int]bool {
 	seen := map[int]bool{}
 	for {
-		ents, _ := os.ReadDir("/proc")
-		for _, e := range ents {
-			n, err := strconv.Atoi(e.Name())
-			if err != nil {
-				continue
-			}
-			if comm, _, pp := procStat(n); comm == "slirp4netns" && pp == pid {
-				seen[n] = true
-			}
+		for _, n := range slirpsOf(pid) {
+			seen[n] = true
 		}
 		select {
 		case <-done:
@@ -110,18 +122,7 @@ func buildWatched(t *testing.T, dir string, during func(r *Result, slirps func()
 	seenc := make(chan map[int]bool, 1)
 	go func() { seenc <- watchSlirp(r.Pid(), exited) }()
 	if during != nil {
-		during(r, func() int {
-			n := 0
-			ents, _ := os.ReadDir("/proc")
-			for _, e := range ents {
-				if p, err := strconv.Atoi(e.Name()); err == nil {
-					if comm, _, pp := procStat(p); comm == "slirp4netns" && pp == r.Pid() {
-						n++
-					}
-				}
-			}
-			return n
-		})
+		during(r, func() int { return len(slirpsOf(r.Pid())) })
 	}
 	r.Wait()
 	close(exited)
