@@ -57,6 +57,42 @@ type Backend interface {
 	CreateImage(ctx context.Context, config []byte, topLayer string, names []string) (string, error)
 }
 
+// LayerStager is implemented by backends that can take a new layer as
+// a directory the builder fills, which is faster than extracting a tar
+// (build/dirsink.go). StageLayer returns ok=false, with nothing created,
+// when the store cannot do it (fuse-overlayfs, vfs); the builder then
+// uses ApplyLayer.
+type LayerStager interface {
+	StageLayer(ctx context.Context, parent string) (st StagedLayer, ok bool, err error)
+}
+
+// StagedLayer is a layer being written as a directory.
+type StagedLayer interface {
+	// Dir is the layer's own directory (its diff against the parent):
+	// entries written there appear above the parent's.
+	Dir() string
+	// TarStream returns the recorder of the tar of exactly what is
+	// written into Dir (same entries, order, headers and contents), closed
+	// before Commit: the layer's DiffID is its digest.
+	TarStream() (LayerTarRecorder, error)
+	// Commit makes it a read-only layer named names, as ApplyLayer
+	// would have.
+	Commit(names []string) (Layer, error)
+	// Abort deletes it.
+	Abort()
+}
+
+// LayerTarRecorder takes a layer's tar stream as it is written: Write
+// gets every byte; BeginFile follows each entry's header (name and size as
+// in the header), EndFile follows its contents; Close follows the end
+// marker.
+type LayerTarRecorder interface {
+	io.Writer
+	BeginFile(name string, size int64, uid, gid int)
+	EndFile() error
+	Close() error
+}
+
 // BaseImage is a local image as the builder sees it.
 type BaseImage struct {
 	// ID is the image ID ("sha256:<hex>" or bare hex).

@@ -44,6 +44,9 @@ func Build(ctx context.Context, be Backend, opts Options) (string, error) {
 	b.prog = newProgress(&opts)
 	b.hashes = loadHashCache(opts.StateDir)
 	id, err := b.build()
+	if c, ok := be.(io.Closer); ok {
+		_ = c.Close() // the build's shared RUN network
+	}
 	b.prog.close()
 	b.hashes.save()
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,7 +134,7 @@ func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := copyBuffered(h, f); err != nil {
 		return "", fmt.Errorf("read %q: %w", e.rel, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))

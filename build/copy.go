@@ -270,8 +270,10 @@ func fileHeader(e *srcEntry) *tar.Header {
 	return h
 }
 
-// applyLayer streams write's tar into Backend.ApplyLayer on parent.
-func (b *builder) applyLayer(parent, key string, write func(w io.Writer, lower string) error) (Layer, error) {
+// applyLayer writes the layer that write produces on parent: straight
+// into a staged layer's directory when the backend can, else as a tar
+// streamed into Backend.ApplyLayer.
+func (b *builder) applyLayer(parent, key string, write func(sink entrySink, lower string) error) (Layer, error) {
 	lower, unmount := "", func() error { return nil }
 	if parent != "" {
 		var err error
@@ -280,9 +282,39 @@ func (b *builder) applyLayer(parent, key string, write func(w io.Writer, lower s
 		}
 	}
 	defer func() { _ = unmount() }()
+	if l, ok, err := b.stageLayer(parent, key, lower, write); ok || err != nil {
+		return l, err
+	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(write(pw, lower)) }()
+	go func() { pw.CloseWithError(write(tarSink{tw: tar.NewWriter(pw)}, lower)) }()
 	l, err := b.be.ApplyLayer(b.ctx, parent, []string{key}, pr)
 	pr.CloseWithError(errors.New("layer consumer stopped"))
 	return l, err
+}
+
+// stageLayer is applyLayer's direct path; ok=false means "use the tar".
+func (b *builder) stageLayer(parent, key, lower string, write func(entrySink, string) error) (Layer, bool, error) {
+	ls, ok := b.be.(LayerStager)
+	if !ok || os.Getenv("NOOK_BUILD_NO_STAGE") != "" {
+		return Layer{}, false, nil
+	}
+	st, ok, err := ls.StageLayer(b.ctx, parent)
+	if err != nil || !ok {
+		return Layer{}, false, err
+	}
+	rec, err := st.TarStream()
+	if err != nil {
+		st.Abort()
+		return Layer{}, false, err
+	}
+	sink := &teeSink{dir: newDirSink(b.ctx, st.Dir(), lower), tw: tar.NewWriter(rec), rec: rec}
+	if err := write(sink, lower); err != nil {
+		st.Abort()
+		if errors.Is(err, errNeedTar) {
+			return Layer{}, false, nil
+		}
+		return Layer{}, false, err
+	}
+	l, err := st.Commit([]string{key})
+	return l, true, err
 }

@@ -27,8 +27,8 @@ type copyWriter struct {
 
 type owner struct{ uid, gid int }
 
-func (c *copyWriter) write(w io.Writer, lower string) error {
-	c.lw = newLayerWriter(w, lower)
+func (c *copyWriter) write(sink entrySink, lower string) error {
+	c.lw = newLayerWriterTo(sink, lower)
 	c.links = map[[2]uint64]string{}
 	if c.cs.chown != "" {
 		o, err := resolveChown(c.lw, lower, c.cs.chown)

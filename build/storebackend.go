@@ -12,11 +12,17 @@ import (
 // storeBackend is the Backend of a real nook: layers and images in the
 // containers/storage store, RUN steps in rootless containers.
 type storeBackend struct {
-	m *container.Manager
+	m   *container.Manager
+	net *container.BuildNetwork // shared by the RUN steps, started lazily
 }
 
 // NewStoreBackend returns the Backend on m's store and runtime.
-func NewStoreBackend(m *container.Manager) Backend { return &storeBackend{m: m} }
+func NewStoreBackend(m *container.Manager) Backend {
+	return &storeBackend{m: m, net: m.NewBuildNetwork()}
+}
+
+// Close ends the build's network (Build calls it when it returns).
+func (b *storeBackend) Close() error { return b.net.Close() }
 
 func (b *storeBackend) LookupImage(ctx context.Context, ref string) (*BaseImage, error) {
 	img, err := b.m.Store.Lookup(ref)
@@ -86,7 +92,8 @@ func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {
 		return Layer{}, err
 	}
 	l, err := b.m.RunStep(ctx, container.StepOptions{Parent: o.Parent, Names: o.Names, Args: o.Args,
-		Env: o.Env, User: o.User, Cwd: o.WorkDir, Network: o.Network, Stdout: o.Stdout, Stderr: o.Stderr})
+		Env: o.Env, User: o.User, Cwd: o.WorkDir, Network: o.Network, SharedNet: b.net,
+		Stdout: o.Stdout, Stderr: o.Stderr})
 	if err != nil {
 		return Layer{}, err
 	}
@@ -94,6 +101,9 @@ func (b *storeBackend) Run(ctx context.Context, o RunOptions) (Layer, error) {
 }
 
 func (b *storeBackend) MountLayer(ctx context.Context, layerID string) (string, func() error, error) {
+	if root, unmount, ok, err := b.m.MountLayerRO(layerID); err != nil || ok {
+		return root, unmount, err
+	}
 	root, err := b.m.Store.Mount(layerID, "")
 	if err != nil {
 		return "", nil, fmt.Errorf("mount layer %s: %w", layerID, err)
@@ -110,4 +120,37 @@ func (b *storeBackend) CreateImage(ctx context.Context, config []byte, topLayer 
 		return "", err
 	}
 	return "sha256:" + id, nil
+}
+
+func (b *storeBackend) StageLayer(ctx context.Context, parent string) (StagedLayer, bool, error) {
+	st, ok, err := b.m.NewStagedLayer(parent)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return &storeStaged{b: b, st: st}, true, nil
+}
+
+type storeStaged struct {
+	b  *storeBackend
+	st *container.StagedLayer
+}
+
+func (s *storeStaged) Dir() string { return s.st.Dir }
+func (s *storeStaged) Abort()      { s.st.Abort() }
+
+func (s *storeStaged) TarStream() (LayerTarRecorder, error) {
+	t, err := s.st.TarStream()
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (s *storeStaged) Commit(names []string) (Layer, error) {
+	if err := s.b.retireNames(names); err != nil {
+		s.st.Abort()
+		return Layer{}, err
+	}
+	l, err := s.st.Commit(names)
+	return layerOf(l), err
 }

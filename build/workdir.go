@@ -2,7 +2,6 @@ package build
 
 import (
 	"archive/tar"
-	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -33,8 +32,8 @@ func (b *builder) workdir(s *stageState, c *instructions.WorkdirCommand, onbuild
 	key := cacheKey("workdir", s.layer, wd, user)
 	layer, ok, err := b.lookupCache(key)
 	if err == nil && !ok {
-		layer, err = b.applyLayer(s.layer, key, func(w io.Writer, lower string) error {
-			return writeWorkdir(w, lower, wd, user)
+		layer, err = b.applyLayer(s.layer, key, func(sink entrySink, lower string) error {
+			return writeWorkdir(sink, lower, wd, user)
 		})
 	}
 	if err != nil {
@@ -46,8 +45,8 @@ func (b *builder) workdir(s *stageState, c *instructions.WorkdirCommand, onbuild
 	return nil
 }
 
-func writeWorkdir(w io.Writer, lower, wd, user string) error {
-	lw := newLayerWriter(w, lower)
+func writeWorkdir(sink entrySink, lower, wd, user string) error {
+	lw := newLayerWriterTo(sink, lower)
 	uid, gid := 0, 0
 	if user != "" {
 		// USER may name a user:group; numeric IDs are taken as they are.

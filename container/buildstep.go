@@ -28,7 +28,10 @@ type StepOptions struct {
 	User  string
 	Cwd   string
 	// Network is "default" (slirp4netns), "none" or "host".
-	Network        string
+	Network string
+	// SharedNet, when set, is the build's network that "default" steps
+	// join instead of getting a slirp4netns of their own.
+	SharedNet      *BuildNetwork
 	Stdout, Stderr io.Writer
 }
 
@@ -62,7 +65,7 @@ func (m *Manager) RunStep(ctx context.Context, o StepOptions) (image.LayerInfo, 
 			unmount()
 		}
 	}()
-	c, netw, err := m.stepSpec(id, root, dir, o)
+	c, netw, err := m.stepSpec(ctx, id, root, dir, o)
 	if err != nil {
 		return image.LayerInfo{}, err
 	}
@@ -129,18 +132,26 @@ func (m *Manager) finishStepLayer(id string, names []string) (image.LayerInfo, e
 	return image.InfoOf(l), nil
 }
 
-func (m *Manager) stepSpec(id, root, dir string, o StepOptions) (*spec.Container, spec.Network, error) {
+func (m *Manager) stepSpec(ctx context.Context, id, root, dir string, o StepOptions) (*spec.Container, spec.Network, error) {
 	mode := "slirp4netns"
 	switch o.Network {
 	case "none", "host":
 		mode = o.Network
+	}
+	var join map[string]string
+	if mode == "slirp4netns" && o.SharedNet != nil {
+		p, err := o.SharedNet.nsPath(ctx)
+		if err != nil {
+			return nil, spec.Network{}, err
+		}
+		join = map[string]string{"net": p}
 	}
 	rec := &Record{ID: id, Hostname: id[:12], Spec: spec.Container{Network: networkKind(mode)}}
 	if err := writeEtcFiles(dir, rec); err != nil {
 		return nil, spec.Network{}, err
 	}
 	c := &spec.Container{
-		ID: id, Rootfs: root, Hostname: id[:12], Network: networkKind(mode),
+		ID: id, Rootfs: root, Hostname: id[:12], Network: networkKind(mode), JoinNamespaces: join,
 		Process: spec.Process{Args: o.Args, Env: o.Env, Cwd: o.Cwd, User: o.User,
 			Capabilities: spec.DefaultCapabilities, NoNewPrivileges: true},
 		EtcFiles: map[string]string{
@@ -148,6 +159,9 @@ func (m *Manager) stepSpec(id, root, dir string, o StepOptions) (*spec.Container
 			"/etc/hosts":       filepath.Join(dir, hostsFile),
 			"/etc/resolv.conf": filepath.Join(dir, resolvFile),
 		},
+	}
+	if join != nil {
+		return c, spec.Network{Mode: "none"}, nil // attached already: nothing to start per step
 	}
 	return c, spec.Network{Mode: mode}, nil
 }
