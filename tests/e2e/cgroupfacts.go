@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -63,7 +64,7 @@ func readCgroupFacts() cgroupFacts {
 		dir = filepath.Dir(dir)
 	}
 	if !ownedWritable(dir) {
-		f.why = "the test process's cgroup " + dir + " is not owned by and writable for uid " + itoa(os.Getuid())
+		f.why = "the test process's cgroup " + dir + " is not owned by and writable for uid " + strconv.Itoa(os.Getuid())
 		return f
 	}
 	f.dir = dir
@@ -119,7 +120,7 @@ var cgroupNotDelegated = Requirement{"cgroup-not-delegated", func() string {
 
 // processCgroup is the cgroup v2 directory of host pid.
 func processCgroup(mount string, pid int) string {
-	b, err := os.ReadFile("/proc/" + itoa(pid) + "/cgroup")
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
 	if err != nil {
 		return ""
 	}
