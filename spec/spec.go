@@ -29,6 +29,9 @@ type Container struct {
 	// Network is "none", "host", or a driver name; it tells init whether to
 	// bring up loopback and whether a netns was created.
 	Network string `json:"network,omitempty"`
+	// BindNotify makes init route the command's bind(2) calls to its
+	// launcher (seccomp user notification) for port_handler=bypass.
+	BindNotify bool `json:"bindNotify,omitempty"`
 }
 
 // Process describes the command run as the container's pid 1 (or an exec).
