@@ -97,3 +97,12 @@ func bindNotifySocket(c *spec.Container, extra *[]*os.File) (*os.File, error) {
 	*extra = append(*extra, child)
 	return parent, nil
 }
+
+// receiveBindNotify receives the listener init sent on parent; nil when
+// parent is nil or init sent none.
+func receiveBindNotify(parent *os.File) *os.File {
+	if parent == nil {
+		return nil
+	}
+	return ReceiveConsole(parent)
+}

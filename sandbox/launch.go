@@ -78,9 +78,7 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 	if err != nil {
 		return nil, err
 	}
-	if notifyParent != nil {
-		defer notifyParent.Close()
-	}
+	defer notifyParent.Close() // nil-safe
 	cmd := &osexec.Cmd{
 		Path:       helperexe.Path(),
 		Args:       []string{"nook", "_init", c.ID},
@@ -96,9 +94,7 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 	}
 	err = cmd.Start()
 	trace.Mark("init started")
-	specR.Close()
-	errW.Close()
-	for _, f := range extra[2:] {
+	for _, f := range extra { // the child's ends
 		if f != nil {
 			f.Close()
 		}
@@ -127,18 +123,13 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 			stdio.OnConsole(master)
 		}
 	}
-	var notify *os.File
-	if notifyParent != nil {
-		notify = ReceiveConsole(notifyParent)
-	}
+	notify := receiveBindNotify(notifyParent)
 	b, _ := io.ReadAll(errR)
 	trace.Mark("init exec'd the command")
 	if len(b) == 0 {
 		return &Process{Cmd: cmd, Pid: cmd.Process.Pid, BindNotify: notify}, nil
 	}
-	if notify != nil {
-		notify.Close()
-	}
+	notify.Close()
 	cmd.Wait()
 	var ie InitError
 	if json.Unmarshal(b, &ie) != nil {
