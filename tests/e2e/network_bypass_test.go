@@ -168,3 +168,25 @@ func listenersOn(t *testing.T, port int) []listener {
 	}
 	return out
 }
+
+// One container port published on two host ports cannot be one host
+// socket: with port_handler=bypass it stays forwarded, on both ports.
+func TestPublish_BypassTwoHostPortsStayForwarded(t *testing.T) {
+	requires(t, Slirp4netns)
+	img := busyboxImage(t)
+	name := containerName(t)
+	p1, p2 := freePort(t), freePort(t)
+	nook(t, "run", "-d", "--name", name, "--network", "slirp4netns:port_handler=bypass",
+		"-p", fmt.Sprintf("127.0.0.1:%d:80", p1), "-p", fmt.Sprintf("127.0.0.1:%d:80", p2),
+		img, "httpd", "-f", "-p", "80", "-h", "/www").Ok()
+	for _, p := range []int{p1, p2} {
+		if body := httpGet(t, fmt.Sprintf("http://127.0.0.1:%d/index.html", p)); !strings.Contains(body, "hello") {
+			t.Fatalf("port %d: body %q", p, body)
+		}
+		owned := socketInodes(t, containerPids(t, containerPid(t, name)))
+		if ls := listenersOn(t, p); len(ls) != 1 || owned[ls[0].inode] {
+			t.Fatalf("host listeners on %d: %v; the forwarder, not the container, must hold it", p, ls)
+		}
+	}
+	nook(t, "rm", "-f", name).Ok()
+}
