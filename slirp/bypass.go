@@ -1,7 +1,6 @@
 package slirp
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,16 +10,14 @@ import (
 )
 
 // bindServer answers the seccomp notifications of a container's bind(2)
-// calls for port_handler=bypass (see bypassBind). One goroutine per
-// container; it ends when no process of the container is left or when the
-// forwarder is closed.
+// calls for port_handler=bypass (see bypassBind). It waits in Go's poller,
+// not on a thread of its own, and ends when no process of the container is
+// left or when the forwarder is closed.
 type bindServer struct {
-	notify *os.File
+	notify *os.File // non-blocking; closed by stop or when serve ends
+	fd     int      // notify's descriptor, valid inside serve's callback
 	f      *Forwarder
 	log    io.Writer
-	stopR  *os.File
-	stopW  *os.File
-	once   sync.Once
 
 	mu     sync.Mutex
 	relays map[string]*relay
@@ -31,33 +28,31 @@ type bindServer struct {
 // ownership of it. f is the container's forwarder; with nil (no published
 // port) every bind goes ahead unchanged.
 func ServeBindNotify(notify *os.File, f *Forwarder) {
-	s := &bindServer{notify: notify, f: f, log: io.Discard, relays: map[string]*relay{}}
-	var err error
-	if s.stopR, s.stopW, err = os.Pipe(); err != nil {
-		// Without a stop pipe, serve until the container is gone.
-		s.stopR, s.stopW = nil, nil
+	s := &bindServer{f: f, log: io.Discard, relays: map[string]*relay{}}
+	// A fresh non-blocking File is one Go's poller can wait on.
+	fd, err := unix.FcntlInt(notify.Fd(), unix.F_DUPFD_CLOEXEC, 0)
+	notify.Close()
+	if err != nil {
+		return // closing the listener makes binds fail: nothing better left
 	}
+	unix.SetNonblock(fd, true)
+	s.notify = os.NewFile(uintptr(fd), "seccomp-notify")
 	if f != nil {
 		s.log = f.log
 		f.mu.Lock()
 		if f.closed {
-			f.mu.Unlock()
 			s.f = nil
 		} else {
 			f.binds = append(f.binds, s)
-			f.mu.Unlock()
 		}
+		f.mu.Unlock()
 	}
 	go s.serve()
 }
 
 // stop ends serve and closes the in-container relays.
 func (s *bindServer) stop() {
-	s.once.Do(func() {
-		if s.stopW != nil {
-			s.stopW.Close()
-		}
-	})
+	s.notify.Close() // the descriptor lives until serve's callback returns
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, r := range s.relays {
@@ -68,35 +63,35 @@ func (s *bindServer) stop() {
 
 func (s *bindServer) serve() {
 	defer s.notify.Close()
-	if s.stopR != nil {
-		defer s.stopR.Close()
+	rc, err := s.notify.SyscallConn()
+	if err != nil {
+		return
 	}
-	fd := int(s.notify.Fd())
-	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: -1}}
-	if s.stopR != nil {
-		pfd[1] = unix.PollFd{Fd: int32(s.stopR.Fd()), Events: unix.POLLIN}
-	}
-	var n seccompNotif
 	for {
-		pfd[0].Revents, pfd[1].Revents = 0, 0
-		if _, err := unix.Poll(pfd, -1); err != nil {
-			if errors.Is(err, unix.EINTR) {
-				continue
+		gone := false
+		err := rc.Read(func(fd uintptr) bool {
+			pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+			if _, err := unix.Poll(pfd, 0); err != nil {
+				return false
 			}
-			fmt.Fprintf(s.log, "bypass: poll: %v\n", err)
+			switch {
+			case pfd[0].Revents&unix.POLLIN != 0:
+				s.fd = int(fd)
+				var n seccompNotif
+				if notifRecv(s.fd, &n) == nil { // else ENOENT: the caller went away
+					resp := s.handle(&n)
+					_ = notifSend(s.fd, &resp)
+				}
+				return true
+			case pfd[0].Revents&(unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0:
+				gone = true // every process using the filter has exited
+				return true
+			}
+			return false
+		})
+		if err != nil || gone {
 			return
 		}
-		if pfd[1].Revents != 0 {
-			return
-		}
-		if pfd[0].Revents&unix.POLLIN == 0 {
-			return // POLLHUP: every process using the filter has exited
-		}
-		if err := notifRecv(fd, &n); err != nil {
-			continue // ENOENT: the caller went away meanwhile
-		}
-		resp := s.handle(&n)
-		_ = notifSend(fd, &resp)
 	}
 }
 

@@ -82,7 +82,7 @@ func (s *bindServer) bypassBind(n *seccompNotif, req bindRequest, idx int) error
 	cloexec := fdCloexec(tgid, target)
 	// The pid and fd number are only trustworthy while the caller still
 	// waits in this very bind.
-	if !notifValid(int(s.notify.Fd()), n.ID) {
+	if !notifValid(s.fd, n.ID) {
 		return errors.New("the caller left bind")
 	}
 	m := s.f.mapping(idx)
@@ -102,7 +102,7 @@ func (s *bindServer) bypassBind(n *seccompNotif, req bindRequest, idx int) error
 	}
 	s.f.suspend(idx)
 	if err = unix.Bind(hfd, sa); err == nil {
-		err = notifSetFD(int(s.notify.Fd()), n.ID, hfd, target, cloexec)
+		err = notifSetFD(s.fd, n.ID, hfd, target, cloexec)
 	}
 	if err != nil {
 		s.dropRelay(relay)
