@@ -91,6 +91,9 @@ func (m *Manager) network(r *Record, o CreateOptions, exposed map[string]struct{
 				n.Options[k] = v
 			}
 		}
+		if err := checkPortHandler(name, n.Options[PortHandlerOption]); err != nil {
+			return n, err
+		}
 	case "none", "host":
 		if len(n.Ports) > 0 || o.HostConfig.PublishAll {
 			n.Ports = nil // Docker ignores -p without a network namespace of its own

@@ -73,6 +73,7 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 		return err
 	}
 	proc, err := sandbox.Launch(&r.Spec, stdio, m.InitEnv(), attach)
+	monitor.ServeBypass(net, proc)
 	defer func() {
 		if net != nil {
 			net.Close()

@@ -118,6 +118,7 @@ func (m *monitor) start() error {
 		return err
 	}
 	m.proc = proc
+	ServeBypass(m.net, proc)
 	m.state.Status, m.state.Pid, m.state.StartedAt = "running", proc.Pid, time.Now().UTC()
 	m.state.Error = ""
 	m.startHealth()

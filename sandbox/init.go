@@ -87,6 +87,9 @@ func Start(c *spec.Container) error {
 			return err
 		}
 	}
+	if c.BindNotify {
+		sendBindNotify()
+	}
 	return execProcess(&c.Process, c.Privileged)
 }
 

@@ -35,6 +35,10 @@ type Process struct {
 	Cmd *osexec.Cmd
 	// Pid is the host-visible pid of the container's pid 1.
 	Pid int
+	// BindNotify is the seccomp listener of the command's bind(2) calls
+	// (spec.Container.BindNotify), nil otherwise. Until it is served (or
+	// closed: bind then fails with ENOSYS) the command's binds block.
+	BindNotify *os.File
 }
 
 // Launch starts `nook _init` in new namespaces for c and returns once the
@@ -77,6 +81,11 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 		extra = append(extra, child)
 		stdio.Stdin, stdio.Stdout, stdio.Stderr = nil, nil, nil
 	}
+	notifyParent, err := bindNotifySocket(c, &extra)
+	if err != nil {
+		return nil, err
+	}
+	defer notifyParent.Close() // nil-safe
 	cmd := &osexec.Cmd{
 		Path:        helperexe.Path(),
 		Args:        []string{"nook", "_init", c.ID},
@@ -89,10 +98,10 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 	}
 	err = cmd.Start()
 	trace.Mark("init started")
-	specR.Close()
-	errW.Close()
-	if len(extra) > 2 {
-		extra[2].Close()
+	for _, f := range extra { // the child's ends
+		if f != nil {
+			f.Close()
+		}
 	}
 	if err != nil {
 		specW.Close()
@@ -118,11 +127,13 @@ func Launch(c *spec.Container, stdio Stdio, env []string, beforeStart func(pid i
 			stdio.OnConsole(master)
 		}
 	}
+	notify := receiveBindNotify(notifyParent)
 	b, _ := io.ReadAll(errR)
 	trace.Mark("init exec'd the command")
 	if len(b) == 0 {
-		return &Process{Cmd: cmd, Pid: cmd.Process.Pid}, nil
+		return &Process{Cmd: cmd, Pid: cmd.Process.Pid, BindNotify: notify}, nil
 	}
+	notify.Close()
 	cmd.Wait()
 	var ie InitError
 	if json.Unmarshal(b, &ie) != nil {

@@ -45,6 +45,23 @@
 // keep the source: the server sees 10.0.2.100 with one port per client
 // (rootlesskit's UDP proxy, 90 s idle timeout).
 //
+// # port_handler=bypass
+//
+// With ServeBindNotify (bypass*.go) no forwarder carries the traffic: the
+// container's init installed a seccomp filter that reports every bind(2)
+// of its command to the monitor (sandbox/bindnotify.go). A TCP bind to a
+// published container port, on the wildcard or the container's address,
+// is answered by the monitor: it reads the sockaddr (process_vm_readv),
+// fetches the socket (pidfd_getfd) to copy its options, re-checks that the
+// notification is still pending (the pid and fd number are trusted only
+// then), removes the forwarder's listener on the host port, binds a new
+// socket of the host's network namespace there and installs it on the
+// caller's fd number (SECCOMP_IOCTL_NOTIF_ADDFD, SETFD), then answers 0.
+// The server then accepts host connections itself, in the kernel. A relay
+// listening at the original address inside the container keeps the port
+// reachable from there. Anything else, and every failure (the forwarder is
+// then restored), continues the bind unchanged in the container.
+//
 // The slirp4netns API (add_hostfwd) is the slow fallback (PublishHostfwd):
 // the server then sees 10.0.2.2.
 //

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,6 +40,12 @@ type Forwarder struct {
 	state  string
 	// ownState: state is a temporary directory of ours, removed on Close.
 	ownState bool
+	log      io.Writer
+	// mu guards ids (-1: suspended for a bypassed bind), closed and binds
+	// (bypass.go) against the bind servers' goroutines.
+	mu     sync.Mutex
+	closed bool
+	binds  []*bindServer
 }
 
 // maxSocketPath is what fits in sockaddr_un.sun_path (108 bytes with the
@@ -76,7 +83,7 @@ func Publish(ctx context.Context, pid int, ports []PortMapping, opts PublishOpti
 		ns.Close()
 		return nil, err
 	}
-	f := &Forwarder{ns: ns, quit: make(chan struct{}), state: state, ownState: own}
+	f := &Forwarder{ns: ns, quit: make(chan struct{}), state: state, ownState: own, log: log}
 	if err := f.start(ctx, log); err != nil {
 		f.Close()
 		return nil, err
@@ -151,11 +158,21 @@ func (f *Forwarder) Ports() []PortMapping { return append([]PortMapping(nil), f.
 // Close stops every listener and forwarding goroutine. Established
 // connections are closed too.
 func (f *Forwarder) Close() error {
+	f.mu.Lock()
+	f.closed = true
+	binds := f.binds
+	f.binds = nil
 	if f.parent != nil {
 		for _, id := range f.ids {
-			_ = f.parent.RemovePort(context.Background(), id)
+			if id >= 0 {
+				_ = f.parent.RemovePort(context.Background(), id)
+			}
 		}
 		f.ids = nil
+	}
+	f.mu.Unlock()
+	for _, b := range binds {
+		b.stop()
 	}
 	select {
 	case <-f.quit:

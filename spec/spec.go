@@ -33,6 +33,9 @@ type Container struct {
 	// "" without one; init is cloned into it (CLONE_INTO_CGROUP), so every
 	// process of the container is in it. Pause freezes it.
 	Cgroup string `json:"cgroup,omitempty"`
+	// BindNotify makes init route the command's bind(2) calls to its
+	// launcher (seccomp user notification) for port_handler=bypass.
+	BindNotify bool `json:"bindNotify,omitempty"`
 }
 
 // Process describes the command run as the container's pid 1 (or an exec).

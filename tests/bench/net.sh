@@ -5,7 +5,9 @@
 #     >= 0.6x loopback);
 #   - HTTP request rate through -p against the same server on host loopback
 #     ("direct") and Podman, a new connection per request and keep-alive
-#     (target: >= 0.8x direct);
+#     (target: >= 0.8x direct), with the default forwarder and with
+#     --network slirp4netns:port_handler=bypass (the server's socket in the
+#     host's network namespace: no relay at all);
 #   - TCP throughput container -> host through slirp4netns and pasta.
 # Both ends run tests/bench/netbench (static Go, bind-mounted into busybox
 # containers), so every configuration runs the same client and server.
@@ -58,19 +60,20 @@ net_report() {
 
 # net_throughput_in: host client -> container sink through -p.
 net_throughput_in() {
-	local lp np pp ppod hostsink
-	lp=$("$nb" port) np=$("$nb" port) pp=$("$nb" port) ppod=$("$nb" port)
+	local lp np bp pp ppod hostsink
+	lp=$("$nb" port) np=$("$nb" port) bp=$("$nb" port) pp=$("$nb" port) ppod=$("$nb" port)
 	"$nb" sink -listen "127.0.0.1:$lp" &
 	hostsink=$!
 	net_ctr "$nook" "$tag-in-slirp" -p "127.0.0.1:$np:5001" "$img" /netbench sink
+	net_ctr "$nook" "$tag-in-bypass" --network slirp4netns:port_handler=bypass -p "127.0.0.1:$bp:5001" "$img" /netbench sink
 	net_ctr "$nook" "$tag-in-pasta" --network pasta -p "127.0.0.1:$pp:5001" "$img" /netbench sink
 	[ -z "$podman" ] || net_ctr podman "$tag-in-podman" -p "127.0.0.1:$ppod:5001" "$img" /netbench sink
 	local -A res=()
 	local r k port
 	for r in $(seq "$rounds"); do
-		for k in loop slirp pasta podman; do
+		for k in loop slirp bypass pasta podman; do
 			case $k in
-			loop) port=$lp ;; slirp) port=$np ;; pasta) port=$pp ;;
+			loop) port=$lp ;; slirp) port=$np ;; bypass) port=$bp ;; pasta) port=$pp ;;
 			podman) [ -n "$podman" ] || continue; port=$ppod ;;
 			esac
 			res[$k]+="$("$nb" send -addr "127.0.0.1:$port" -mib 512 -n 3 | awk '{print $2}') "
@@ -81,6 +84,7 @@ net_throughput_in() {
 	base=$(printf '%s\n' ${res[loop]} | net_median)
 	net_report "TCP host->ctr: host loopback (the limit)" "${res[loop]}" MB/s
 	net_report "TCP host->ctr: nook -p, slirp4netns" "${res[slirp]}" MB/s "$base"
+	net_report "TCP host->ctr: nook -p, bypass" "${res[bypass]}" MB/s "$base"
 	net_report "TCP host->ctr: nook -p, pasta" "${res[pasta]}" MB/s "$base"
 	if [ -n "$podman" ]; then
 		net_report "TCP host->ctr: podman -p (rootlessport)" "${res[podman]}" MB/s "$base"
@@ -91,11 +95,12 @@ net_throughput_in() {
 
 # net_rate: HTTP requests per second through -p vs the same server direct.
 net_rate() {
-	local dp np ppod direct
-	dp=$("$nb" port) np=$("$nb" port) ppod=$("$nb" port)
+	local dp np bp ppod direct
+	dp=$("$nb" port) np=$("$nb" port) bp=$("$nb" port) ppod=$("$nb" port)
 	"$nb" http -listen "127.0.0.1:$dp" &
 	direct=$!
 	net_ctr "$nook" "$tag-http" -p "127.0.0.1:$np:80" "$img" /netbench http -listen :80
+	net_ctr "$nook" "$tag-http-bypass" --network slirp4netns:port_handler=bypass -p "127.0.0.1:$bp:80" "$img" /netbench http -listen :80
 	[ -z "$podman" ] || net_ctr podman "$tag-http-podman" -p "127.0.0.1:$ppod:80" "$img" /netbench http -listen :80
 	local ka mode
 	for ka in false true; do
@@ -104,9 +109,9 @@ net_rate() {
 		local -A res=()
 		local r k port
 		for r in $(seq "$rounds"); do
-			for k in direct nook podman; do
+			for k in direct nook bypass podman; do
 				case $k in
-				direct) port=$dp ;; nook) port=$np ;;
+				direct) port=$dp ;; nook) port=$np ;; bypass) port=$bp ;;
 				podman) [ -n "$podman" ] || continue; port=$ppod ;;
 				esac
 				res[$k]+="$("$nb" rate -addr "127.0.0.1:$port" -d 2s -c 4 -keepalive="$ka" | awk '{print $1}') "
@@ -116,6 +121,7 @@ net_rate() {
 		base=$(printf '%s\n' ${res[direct]} | net_median)
 		net_report "HTTP ($mode): direct on loopback" "${res[direct]}" req/s
 		net_report "HTTP ($mode): nook -p" "${res[nook]}" req/s "$base"
+		net_report "HTTP ($mode): nook -p, bypass" "${res[bypass]}" req/s "$base"
 		[ -z "$podman" ] || net_report "HTTP ($mode): podman -p" "${res[podman]}" req/s "$base"
 	done
 	kill "$direct"

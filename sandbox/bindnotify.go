@@ -1,0 +1,108 @@
+package sandbox
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nook-dev/nook/spec"
+)
+
+// BindNotifyFD is the socket on which _init sends the seccomp listener
+// that reports the command's bind(2) calls (spec.Container.BindNotify).
+const BindNotifyFD = 6
+
+// auditArch is the AUDIT_ARCH_* value of this build's native syscalls.
+func auditArch() (uint32, bool) {
+	switch runtime.GOARCH {
+	case "amd64":
+		return 0xc000003e, true
+	case "arm64":
+		return 0xc00000b7, true
+	}
+	return 0, false
+}
+
+// bindFilter is: native arch and bind(2) -> USER_NOTIF, anything else ->
+// ALLOW. Other ABIs (i386, x32) are allowed unnotified: their binds stay
+// in the container's network namespace, as without the filter.
+func bindFilter(arch uint32) []unix.SockFilter {
+	const (
+		ldAbs = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
+		jeqK  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
+		retK  = unix.BPF_RET | unix.BPF_K
+	)
+	return []unix.SockFilter{
+		{Code: ldAbs, K: 4}, // seccomp_data.arch
+		{Code: jeqK, K: arch, Jt: 0, Jf: 3},
+		{Code: ldAbs, K: 0}, // seccomp_data.nr
+		{Code: jeqK, K: uint32(unix.SYS_BIND), Jt: 0, Jf: 1},
+		{Code: retK, K: unix.SECCOMP_RET_USER_NOTIF},
+		{Code: retK, K: unix.SECCOMP_RET_ALLOW},
+	}
+}
+
+// installBindFilter installs the filter on the calling (locked, about to
+// exec) thread and returns the listener. It needs CAP_SYS_ADMIN in the
+// user namespace or no_new_privs: init still has the former here.
+func installBindFilter() (int, error) {
+	arch, ok := auditArch()
+	if !ok {
+		return -1, fmt.Errorf("bind notification is not supported on %s", runtime.GOARCH)
+	}
+	f := bindFilter(arch)
+	prog := unix.SockFprog{Len: uint16(len(f)), Filter: &f[0]}
+	fd, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER,
+		unix.SECCOMP_FILTER_FLAG_NEW_LISTENER, uintptr(unsafe.Pointer(&prog)))
+	runtime.KeepAlive(f)
+	if errno != 0 {
+		return -1, fmt.Errorf("install seccomp bind filter: %w", errno)
+	}
+	unix.CloseOnExec(int(fd))
+	return int(fd), nil
+}
+
+// sendBindNotify installs the filter and sends its listener on
+// BindNotifyFD. Failing is not fatal: the launcher then receives nothing
+// and the container runs with the usual port forwarding.
+func sendBindNotify() {
+	defer unix.Close(BindNotifyFD)
+	fd, err := installBindFilter()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "nook: port_handler=bypass disabled: %v\n", err)
+		return
+	}
+	defer unix.Close(fd)
+	// The launcher serves the listener: sendmsg is not bind, so the
+	// filter lets it through.
+	_ = unix.Sendmsg(BindNotifyFD, []byte{0}, unix.UnixRights(fd), nil, 0)
+}
+
+// bindNotifySocket adds the child end of the bind-notify socket to extra
+// (at BindNotifyFD) when c asks for it and returns the parent end.
+func bindNotifySocket(c *spec.Container, extra *[]*os.File) (*os.File, error) {
+	if !c.BindNotify {
+		return nil, nil
+	}
+	parent, child, err := ConsoleSocket()
+	if err != nil {
+		return nil, err
+	}
+	for len(*extra) < BindNotifyFD-3 {
+		*extra = append(*extra, nil)
+	}
+	*extra = append(*extra, child)
+	return parent, nil
+}
+
+// receiveBindNotify receives the listener init sent on parent; nil when
+// parent is nil or init sent none.
+func receiveBindNotify(parent *os.File) *os.File {
+	if parent == nil {
+		return nil
+	}
+	return ReceiveConsole(parent)
+}
