@@ -57,9 +57,20 @@ func Open(opts Options) (*Store, error) {
 	return &Store{Store: s, Driver: choice, DataDir: opts.DataDir}, nil
 }
 
-// Close releases the store (and unmounts nothing that is still in use).
-func (s *Store) Close() {
-	s.Shutdown(false)
+// Close releases the store. It does not call storage's Shutdown: when no
+// layer is mounted, Shutdown's driver cleanup deletes every staging
+// directory it can lock, racing with another nook process that has just
+// created one and not yet locked it (a concurrent build or commit then
+// fails, or loses the staged diff), and it forces every other process to
+// reload the layer store. Locks are released when the process exits;
+// leaked staging directories are removed by PruneStaging.
+func (s *Store) Close() {}
+
+// PruneStaging removes staging directories a crashed build or commit left
+// behind (storage's Shutdown cleanup), when no layer is mounted; for the
+// prune commands, which a user runs knowingly.
+func (s *Store) PruneStaging() {
+	_, _ = s.Shutdown(false)
 }
 
 // Lookup resolves a user's reference (name, name:tag, full or short ID) to

@@ -118,6 +118,7 @@ func pruneBuildCache(s *session) int {
 			}
 		}
 	}
+	s.store.PruneStaging()
 	return n
 }
 

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -177,7 +178,10 @@ func TestBuild_RunNetworkEndsWithBuild(t *testing.T) {
 			"RUN wget -q -O /dev/null http://" + addr + "/ && echo started && sleep 60\n"})
 		r, seen := buildWatched(t, dir, func(r *Result, slirps func() int) {
 			deadline := time.Now().Add(30 * time.Second)
-			for slirps() == 0 || !strings.Contains(r.stderr.String(), "started") {
+			// "started" at a line's end is the step's output, not its
+			// header (which shows the command, "echo started" included).
+			started := regexp.MustCompile(`(?m) started$`)
+			for slirps() == 0 || !started.MatchString(r.stderr.String()) {
 				if time.Now().After(deadline) {
 					t.Fatalf("the RUN step did not start:\n%s", r.stderr.String())
 				}
