@@ -31,7 +31,7 @@ bench_build() {
 	nk info | grep -E 'Storage Driver' | sed 's/^ */nook: /'
 	[ ${#pm[@]} -gt 0 ] && "${pm[@]}" import -q "$tar" bench-busybox:latest >/dev/null
 
-	local t_add1 t_add10k t_run0 t_runN t_sh
+	local t_run0 t_runN t_sh
 	# tar -x and the ADD builds interleaved per round, each after an untimed
 	# sync: this disk's speed swings 3x minute to minute, so the ratio is the
 	# median of per-round ratios, not a ratio of medians from separate loops.
