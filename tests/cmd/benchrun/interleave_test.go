@@ -66,7 +66,7 @@ func TestRatioEvalPerRound(t *testing.T) {
 	}
 }
 
-// The binary end to end: interleaved order, -before runs each time, output lines.
+// The binary end to end: interleaved, rotated order, -before runs each time, output lines.
 func TestInterleavedRun(t *testing.T) {
 	dir := t.TempDir()
 	bin := dir + "/benchrun"
@@ -80,7 +80,7 @@ func TestInterleavedRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ := os.ReadFile(log)
-	want := strings.Repeat("pre\na\npre\nb\n", 3) // warm-up round + 2
+	want := "pre\na\npre\nb\npre\nb\npre\na\npre\na\npre\nb\n" // warm-up round + 2, rotated
 	if string(got) != want {
 		t.Fatalf("order:\n%s\nwant:\n%s", got, want)
 	}

@@ -7,7 +7,7 @@
 //	benchrun -n 50 -label "nook run" -- nook run --rm IMG true
 //
 // Several commands interleaved: each round runs every command once, back to
-// back, so a ratio between them compares runs made under the same machine
+// back (in rotated order), so a ratio between them compares runs made under the same machine
 // state (on a machine whose disk speed swings minute to minute, medians from
 // separate loops do not). Groups start with "::" and their label:
 //
@@ -70,7 +70,11 @@ func main() {
 	}
 	times := make([][]time.Duration, len(cmds)) // times[cmd][round]
 	for round := -1; round < *n; round++ {
-		for c, cmd := range cmds {
+		for k := range cmds {
+			// Each round starts one command later: no command always runs
+			// right after the same other one (or first after the warm-up).
+			c := (k + round + 1) % len(cmds)
+			cmd := cmds[c]
 			d, err := runOnce(cmd.argv, *before)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchrun: %s: run %d: %v\n", cmd.label, round+1, err)
