@@ -22,7 +22,7 @@ measure() {
 	# Each tests/bench/NAME.sh defines bench_NAME OUTDIR NOOK FIXTURE BENCHRUN;
 	# BENCH_ONLY=NAME runs only that area (BENCH_ONLY=core: only the core set).
 	local f name
-	for f in "$BENCH_DIR"/*.sh; do
+	for f in "$BENCH_AREAS"/*.sh; do
 		[ -e "$f" ] || continue
 		name=$(basename "$f" .sh)
 		if [ -n "${BENCH_ONLY:-}" ] && [ "$BENCH_ONLY" != "$name" ]; then continue; fi
@@ -65,7 +65,9 @@ measure_core() {
 	printf 'FROM bench-busybox:latest\nWORKDIR /app\nADD . /app\nRUN echo built > /app/built\nEXPOSE 80\nENV NAME=MyWorld\nCMD ["cat", "/app/built"]\n' > "$ctx/Dockerfile"
 	echo hi > "$ctx/app.txt"
 	(
-		export XDG_DATA_HOME=$out/store XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR/nook-bench
+		# BENCH_RUN: a runtime dir (keeper socket) of this run's own when
+		# BENCH_DIR is set, so two runs never share a keeper.
+		export XDG_DATA_HOME=$out/store XDG_RUNTIME_DIR=${BENCH_RUN:-$XDG_RUNTIME_DIR/nook-bench}
 		mkdir -p -m 0700 "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 		"$nook" import "$tar" bench-busybox:latest >/dev/null
 		measure_nook "$out" "$nook" "$ctx"
@@ -101,7 +103,11 @@ if [ "$(id -u)" -eq 0 ]; then
 	printf '[engine]\ncgroup_manager="cgroupfs"\nruntime="runc"\nevents_logger="file"\n' >"$conf/containers.conf"
 	printf '[storage]\ndriver="overlay"\n' >"$conf/storage.conf"
 	chown "$user:" "$conf/containers.conf" "$conf/storage.conf"
-	out=$home/bench
+	# BENCH_DIR: where the binaries, scripts and scratch data go (default
+	# ~nooktest/bench); give each concurrent run (worktree) its own.
+	out=${BENCH_DIR:-$home/bench}
+	run=
+	[ -n "${BENCH_DIR:-}" ] && run=$out/run-core
 	install -d -o "$user" -g "$(id -g "$user")" "$out"
 	go build -o "$out/benchrun" ./tests/cmd/benchrun
 	install -m 0755 bin/nook bin/nook-runtime bin/nook-monitor "$out/"
@@ -109,12 +115,13 @@ if [ "$(id -u)" -eq 0 ]; then
 	rm -rf "$out/examples" && cp -r examples "$out/examples" && chmod -R a+rX "$out/examples"
 	cd "$out"
 	runuser -u "$user" -- env -i HOME="$home" USER="$user" XDG_RUNTIME_DIR="/run/user/$uid" \
-		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin N="$N" BENCH_DIR="$PWD/bench" \
-		BENCH_ONLY="${BENCH_ONLY:-}" \
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin N="$N" BENCH_AREAS="$PWD/bench" \
+		BENCH_ONLY="${BENCH_ONLY:-}" BENCH_RUN="$run" \
 		bash -c "$(declare -f measure measure_core measure_nook); measure '$out' '$out/nook' '$home/fixtures/busybox.tar'"
 else
 	bash tests/setup.sh
-	out=${XDG_CACHE_HOME:-$HOME/.cache}/nook-test
+	out=${BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/nook-test}
+	[ -n "${BENCH_DIR:-}" ] && BENCH_RUN=$out/run-core
 	go build -o "$out/benchrun" ./tests/cmd/benchrun
-	BENCH_DIR=$PWD/tests/bench measure "$out" "$PWD/bin/nook" "${NOOK_FIXTURES:-$out/fixtures}/busybox.tar"
+	BENCH_AREAS=$PWD/tests/bench measure "$out" "$PWD/bin/nook" "${NOOK_FIXTURES:-$out/fixtures}/busybox.tar"
 fi
