@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,7 +76,7 @@ func (b *builder) hashItem(h hash.Hash, t *srcTree, it srcItem) error {
 		if e.st.Mode&unix.S_IFMT != unix.S_IFREG {
 			return nil
 		}
-		sum, err := b.hashes.sum(filepath.Join(t.root, it.rel, e.rel), e)
+		sum, err := b.hashes.sum(t.hashKey(it, e), e)
 		if err != nil {
 			return err
 		}
@@ -92,6 +93,9 @@ type hashCache struct {
 	file    string
 	entries map[string]hashEntry
 	dirty   bool
+	// memo holds the sums this build took while copying, of files of any
+	// size; it is not saved.
+	memo map[string]hashEntry
 }
 
 type hashEntry struct {
@@ -103,7 +107,7 @@ type hashEntry struct {
 const minCachedSize = 32 << 10
 
 func loadHashCache(stateDir string) *hashCache {
-	c := &hashCache{entries: map[string]hashEntry{}}
+	c := &hashCache{entries: map[string]hashEntry{}, memo: map[string]hashEntry{}}
 	if stateDir == "" {
 		return c
 	}
@@ -118,15 +122,21 @@ func statID(st *unix.Stat_t) string {
 	return fmt.Sprintf("%d:%d:%d:%d.%d:%d.%d", st.Dev, st.Ino, st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec)
 }
 
+// hashKey names a walked entry in the hash cache.
+func (t *srcTree) hashKey(it srcItem, e *srcEntry) string {
+	return filepath.Join(t.root, it.rel, e.rel)
+}
+
 func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
 	id := statID(&e.st)
-	if e.st.Size >= minCachedSize {
-		c.mu.Lock()
-		ent, ok := c.entries[key]
-		c.mu.Unlock()
-		if ok && ent.Stat == id {
-			return ent.Sum, nil
-		}
+	c.mu.Lock()
+	ent, ok := c.memo[key]
+	if !ok && e.st.Size >= minCachedSize {
+		ent, ok = c.entries[key]
+	}
+	c.mu.Unlock()
+	if ok && ent.Stat == id {
+		return ent.Sum, nil
 	}
 	f, err := e.open()
 	if err != nil {
@@ -145,6 +155,34 @@ func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
 		c.mu.Unlock()
 	}
 	return sum, nil
+}
+
+// remember records the sum of e's content that r read while it was
+// copied, when r read exactly the size e had when it was walked; a later
+// sum of the same path with the same stat identity uses it.
+func (c *hashCache) remember(key string, e *srcEntry, r *hashingReader) {
+	if r.n != e.st.Size {
+		return
+	}
+	c.mu.Lock()
+	c.memo[key] = hashEntry{Stat: statID(&e.st), Sum: hex.EncodeToString(r.h.Sum(nil))}
+	c.mu.Unlock()
+}
+
+// hashingReader hashes what is read through it.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r: r, h: sha256.New()} }
+
+func (r *hashingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.h.Write(p[:n])
+	r.n += int64(n)
+	return n, err
 }
 
 // save writes the cache back (best effort).

@@ -23,6 +23,9 @@ type copyWriter struct {
 	owner   *owner // --chown resolved; nil = default
 	lw      *layerWriter
 	links   map[[2]uint64]string // (dev, ino) -> written path, for hard links
+	// memo: hash each file's content as it is copied and remember it in
+	// the build's hash cache, for a cache key computed after the copy.
+	memo bool
 }
 
 type owner struct{ uid, gid int }
@@ -107,7 +110,7 @@ func (c *copyWriter) writeItem(it srcItem, rdest string, destIsDir bool) error {
 			}
 		}
 		dst := c.target(rdest, it.name, destIsDir)
-		return t.walk(it, func(e *srcEntry) error { return c.writeEntry(dst, e) })
+		return t.walk(it, func(e *srcEntry) error { return c.writeEntry(dst, it, e) })
 	}
 	return t.walk(it, func(e *srcEntry) error {
 		if e.rel == "" {
@@ -116,14 +119,14 @@ func (c *copyWriter) writeItem(it srcItem, rdest string, destIsDir bool) error {
 			if tt, _, err := c.lw.lookup(rdest); err != nil || tt == tar.TypeDir {
 				return err
 			}
-			return c.writeEntry(rdest, e)
+			return c.writeEntry(rdest, it, e)
 		}
-		return c.writeEntry(path.Join(rdest, e.rel), e)
+		return c.writeEntry(path.Join(rdest, e.rel), it, e)
 	})
 }
 
-// writeEntry writes one walked entry at dst.
-func (c *copyWriter) writeEntry(dst string, e *srcEntry) error {
+// writeEntry writes one walked entry (of item it) at dst.
+func (c *copyWriter) writeEntry(dst string, it srcItem, e *srcEntry) error {
 	h := fileHeader(e)
 	if h == nil {
 		return nil
@@ -138,6 +141,7 @@ func (c *copyWriter) writeEntry(dst string, e *srcEntry) error {
 		}
 	}
 	var body io.Reader
+	var sum *hashingReader
 	if h.Typeflag == tar.TypeReg {
 		f, err := e.open()
 		if err != nil {
@@ -145,8 +149,15 @@ func (c *copyWriter) writeEntry(dst string, e *srcEntry) error {
 		}
 		defer f.Close()
 		body = f
+		if c.memo {
+			sum = newHashingReader(f)
+			body = sum
+		}
 	}
 	p, err := c.lw.WriteEntry(dst, h, body)
+	if err == nil && sum != nil {
+		c.b.hashes.remember(c.plan.tree.hashKey(it, e), e, sum)
+	}
 	if err == nil && h.Typeflag == tar.TypeReg && e.st.Nlink > 1 {
 		c.links[ino] = p
 	}
