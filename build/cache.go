@@ -49,12 +49,16 @@ func (b *builder) lookupCache(key string) (Layer, bool, error) {
 func (b *builder) copyKey(s *stageState, cs copyArgs, dest string, plan *copyPlan) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%q\x00%q\x00%v\x00%s\x00", cs.createdBy(), cs.chown, cs.chmod, cs.excludes, dest, cs.unpack, plan.fromKey)
-	for _, it := range plan.items {
+	for i, it := range plan.items {
 		fmt.Fprintf(h, "item\x00%s\x00%s\x00", it.name, it.rel)
 		if plan.fromKey != "" {
 			continue // the source layer ID pins the content
 		}
-		if err := b.hashItem(h, plan.tree, it); err != nil {
+		if i < len(plan.walked) && plan.walked[i] != nil {
+			h.Write(plan.walked[i])
+			continue
+		}
+		if err := plan.tree.walk(it, func(e *srcEntry) error { return b.keyEntry(h, plan.tree, it, e, "") }); err != nil {
 			return "", err
 		}
 	}
@@ -67,22 +71,24 @@ func (b *builder) copyKey(s *stageState, cs copyArgs, dest string, plan *copyPla
 	return cacheKey("copy", s.layer, hex.EncodeToString(h.Sum(nil))), nil
 }
 
-func (b *builder) hashItem(h hash.Hash, t *srcTree, it srcItem) error {
-	return t.walk(it, func(e *srcEntry) error {
-		fmt.Fprintf(h, "%s\x00%o\x00%d\x00%s\x00%d\x00", e.rel, e.st.Mode, e.st.Size, e.link, e.st.Rdev)
-		if t.keepOwner {
-			fmt.Fprintf(h, "%d:%d\x00", e.st.Uid, e.st.Gid)
-		}
-		if e.st.Mode&unix.S_IFMT != unix.S_IFREG {
-			return nil
-		}
-		sum, err := b.hashes.sum(t.hashKey(it, e), e)
-		if err != nil {
+// keyEntry writes what the cache key hashes of one walked entry; sum is
+// the content's when the caller has it already.
+func (b *builder) keyEntry(w io.Writer, t *srcTree, it srcItem, e *srcEntry, sum string) error {
+	fmt.Fprintf(w, "%s\x00%o\x00%d\x00%s\x00%d\x00", e.rel, e.st.Mode, e.st.Size, e.link, e.st.Rdev)
+	if t.keepOwner {
+		fmt.Fprintf(w, "%d:%d\x00", e.st.Uid, e.st.Gid)
+	}
+	if e.st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil
+	}
+	if sum == "" {
+		var err error
+		if sum, err = b.hashes.sum(t.hashKey(it, e), e); err != nil {
 			return err
 		}
-		h.Write([]byte(sum))
-		return nil
-	})
+	}
+	_, err := io.WriteString(w, sum)
+	return err
 }
 
 // hashCache remembers file content hashes by path and stat identity
@@ -93,9 +99,6 @@ type hashCache struct {
 	file    string
 	entries map[string]hashEntry
 	dirty   bool
-	// memo holds the sums this build took while copying, of files of any
-	// size; it is not saved.
-	memo map[string]hashEntry
 }
 
 type hashEntry struct {
@@ -107,7 +110,7 @@ type hashEntry struct {
 const minCachedSize = 32 << 10
 
 func loadHashCache(stateDir string) *hashCache {
-	c := &hashCache{entries: map[string]hashEntry{}, memo: map[string]hashEntry{}}
+	c := &hashCache{entries: map[string]hashEntry{}}
 	if stateDir == "" {
 		return c
 	}
@@ -129,14 +132,13 @@ func (t *srcTree) hashKey(it srcItem, e *srcEntry) string {
 
 func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
 	id := statID(&e.st)
-	c.mu.Lock()
-	ent, ok := c.memo[key]
-	if !ok && e.st.Size >= minCachedSize {
-		ent, ok = c.entries[key]
-	}
-	c.mu.Unlock()
-	if ok && ent.Stat == id {
-		return ent.Sum, nil
+	if e.st.Size >= minCachedSize {
+		c.mu.Lock()
+		ent, ok := c.entries[key]
+		c.mu.Unlock()
+		if ok && ent.Stat == id {
+			return ent.Sum, nil
+		}
 	}
 	f, err := e.open()
 	if err != nil {
@@ -149,23 +151,16 @@ func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	if e.st.Size >= minCachedSize {
-		c.mu.Lock()
-		c.entries[key] = hashEntry{Stat: id, Sum: sum}
-		c.dirty = true
-		c.mu.Unlock()
+		c.store(key, e, sum)
 	}
 	return sum, nil
 }
 
-// remember records the sum of e's content that r read while it was
-// copied, when r read exactly the size e had when it was walked; a later
-// sum of the same path with the same stat identity uses it.
-func (c *hashCache) remember(key string, e *srcEntry, r *hashingReader) {
-	if r.n != e.st.Size {
-		return
-	}
+// store remembers sum as the content hash of e, found at key.
+func (c *hashCache) store(key string, e *srcEntry, sum string) {
 	c.mu.Lock()
-	c.memo[key] = hashEntry{Stat: statID(&e.st), Sum: hex.EncodeToString(r.h.Sum(nil))}
+	c.entries[key] = hashEntry{Stat: statID(&e.st), Sum: sum}
+	c.dirty = true
 	c.mu.Unlock()
 }
 

@@ -106,6 +106,9 @@ type copyPlan struct {
 	fromKey string       // layer ID of a --from source
 	urls    []*download  // ADD URLs, fetched
 	release func() error // unmounts the --from tree
+	// walked: per item, its part of the cache key recorded by the copy;
+	// nil where the copy did not walk it.
+	walked [][]byte
 }
 
 func (p *copyPlan) close() {
