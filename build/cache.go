@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,12 +49,16 @@ func (b *builder) lookupCache(key string) (Layer, bool, error) {
 func (b *builder) copyKey(s *stageState, cs copyArgs, dest string, plan *copyPlan) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%q\x00%q\x00%q\x00%q\x00%v\x00%s\x00", cs.createdBy(), cs.chown, cs.chmod, cs.excludes, dest, cs.unpack, plan.fromKey)
-	for _, it := range plan.items {
+	for i, it := range plan.items {
 		fmt.Fprintf(h, "item\x00%s\x00%s\x00", it.name, it.rel)
 		if plan.fromKey != "" {
 			continue // the source layer ID pins the content
 		}
-		if err := b.hashItem(h, plan.tree, it); err != nil {
+		if i < len(plan.walked) && plan.walked[i] != nil {
+			h.Write(plan.walked[i])
+			continue
+		}
+		if err := plan.tree.walk(it, func(e *srcEntry) error { return b.keyEntry(h, plan.tree, it, e, "") }); err != nil {
 			return "", err
 		}
 	}
@@ -66,22 +71,24 @@ func (b *builder) copyKey(s *stageState, cs copyArgs, dest string, plan *copyPla
 	return cacheKey("copy", s.layer, hex.EncodeToString(h.Sum(nil))), nil
 }
 
-func (b *builder) hashItem(h hash.Hash, t *srcTree, it srcItem) error {
-	return t.walk(it, func(e *srcEntry) error {
-		fmt.Fprintf(h, "%s\x00%o\x00%d\x00%s\x00%d\x00", e.rel, e.st.Mode, e.st.Size, e.link, e.st.Rdev)
-		if t.keepOwner {
-			fmt.Fprintf(h, "%d:%d\x00", e.st.Uid, e.st.Gid)
-		}
-		if e.st.Mode&unix.S_IFMT != unix.S_IFREG {
-			return nil
-		}
-		sum, err := b.hashes.sum(filepath.Join(t.root, it.rel, e.rel), e)
-		if err != nil {
+// keyEntry writes what the cache key hashes of one walked entry; sum is
+// the content's when the caller has it already.
+func (b *builder) keyEntry(w io.Writer, t *srcTree, it srcItem, e *srcEntry, sum string) error {
+	fmt.Fprintf(w, "%s\x00%o\x00%d\x00%s\x00%d\x00", e.rel, e.st.Mode, e.st.Size, e.link, e.st.Rdev)
+	if t.keepOwner {
+		fmt.Fprintf(w, "%d:%d\x00", e.st.Uid, e.st.Gid)
+	}
+	if e.st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return nil
+	}
+	if sum == "" {
+		var err error
+		if sum, err = b.hashes.sum(t.hashKey(it, e), e); err != nil {
 			return err
 		}
-		h.Write([]byte(sum))
-		return nil
-	})
+	}
+	_, err := io.WriteString(w, sum)
+	return err
 }
 
 // hashCache remembers file content hashes by path and stat identity
@@ -118,6 +125,11 @@ func statID(st *unix.Stat_t) string {
 	return fmt.Sprintf("%d:%d:%d:%d.%d:%d.%d", st.Dev, st.Ino, st.Size, st.Mtim.Sec, st.Mtim.Nsec, st.Ctim.Sec, st.Ctim.Nsec)
 }
 
+// hashKey names a walked entry in the hash cache.
+func (t *srcTree) hashKey(it srcItem, e *srcEntry) string {
+	return filepath.Join(t.root, it.rel, e.rel)
+}
+
 func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
 	id := statID(&e.st)
 	if e.st.Size >= minCachedSize {
@@ -139,12 +151,33 @@ func (c *hashCache) sum(key string, e *srcEntry) (string, error) {
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 	if e.st.Size >= minCachedSize {
-		c.mu.Lock()
-		c.entries[key] = hashEntry{Stat: id, Sum: sum}
-		c.dirty = true
-		c.mu.Unlock()
+		c.store(key, e, sum)
 	}
 	return sum, nil
+}
+
+// store remembers sum as the content hash of e, found at key.
+func (c *hashCache) store(key string, e *srcEntry, sum string) {
+	c.mu.Lock()
+	c.entries[key] = hashEntry{Stat: statID(&e.st), Sum: sum}
+	c.dirty = true
+	c.mu.Unlock()
+}
+
+// hashingReader hashes what is read through it.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r: r, h: sha256.New()} }
+
+func (r *hashingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	r.h.Write(p[:n])
+	r.n += int64(n)
+	return n, err
 }
 
 // save writes the cache back (best effort).

@@ -106,6 +106,9 @@ type copyPlan struct {
 	fromKey string       // layer ID of a --from source
 	urls    []*download  // ADD URLs, fetched
 	release func() error // unmounts the --from tree
+	// walked: per item, its part of the cache key recorded by the copy;
+	// nil where the copy did not walk it.
+	walked [][]byte
 }
 
 func (p *copyPlan) close() {
@@ -144,14 +147,23 @@ func (b *builder) copyLayer(s *stageState, cs copyArgs, dest string) (Layer, boo
 		return Layer{}, false, err
 	}
 	defer plan.close()
-	key, err := b.copyKey(s, cs, dest, plan)
+	cw := &copyWriter{b: b, cs: cs, plan: plan, dest: dest, mode: mode, hasMode: hasMode}
+	keyFn := func() (string, error) { return b.copyKey(s, cs, dest, plan) }
+	if b.opts.NoCache && plan.fromKey == "" {
+		// --no-cache looks nothing up: the key only names the new layer,
+		// so it is computed after the copy, from the content hashes the
+		// copy took while reading each file (one read per file, not two).
+		cw.memo = true
+		l, err := b.applyLayerKeyed(s.layer, keyFn, cw.write)
+		return l, false, err
+	}
+	key, err := keyFn()
 	if err != nil {
 		return Layer{}, false, err
 	}
 	if l, ok, err := b.lookupCache(key); err != nil || ok {
 		return l, ok, err
 	}
-	cw := &copyWriter{b: b, cs: cs, plan: plan, dest: dest, mode: mode, hasMode: hasMode}
 	l, err := b.applyLayer(s.layer, key, cw.write)
 	return l, false, err
 }
@@ -274,6 +286,13 @@ func fileHeader(e *srcEntry) *tar.Header {
 // into a staged layer's directory when the backend can, else as a tar
 // streamed into Backend.ApplyLayer.
 func (b *builder) applyLayer(parent, key string, write func(sink entrySink, lower string) error) (Layer, error) {
+	return b.applyLayerKeyed(parent, func() (string, error) { return key, nil }, write)
+}
+
+// applyLayerKeyed is applyLayer with the layer's name computed by key:
+// after write on the staged path, before it on the tar path (whose
+// consumer names the layer as it starts).
+func (b *builder) applyLayerKeyed(parent string, key func() (string, error), write func(sink entrySink, lower string) error) (Layer, error) {
 	lower, unmount := "", func() error { return nil }
 	if parent != "" {
 		var err error
@@ -282,18 +301,22 @@ func (b *builder) applyLayer(parent, key string, write func(sink entrySink, lowe
 		}
 	}
 	defer func() { _ = unmount() }()
-	if l, ok, err := b.stageLayer(parent, key, lower, write); ok || err != nil {
+	if l, ok, err := b.stageLayer(parent, lower, key, write); ok || err != nil {
 		return l, err
+	}
+	name, err := key()
+	if err != nil {
+		return Layer{}, err
 	}
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(write(tarSink{tw: tar.NewWriter(pw)}, lower)) }()
-	l, err := b.be.ApplyLayer(b.ctx, parent, []string{key}, pr)
+	l, err := b.be.ApplyLayer(b.ctx, parent, []string{name}, pr)
 	pr.CloseWithError(errors.New("layer consumer stopped"))
 	return l, err
 }
 
 // stageLayer is applyLayer's direct path; ok=false means "use the tar".
-func (b *builder) stageLayer(parent, key, lower string, write func(entrySink, string) error) (Layer, bool, error) {
+func (b *builder) stageLayer(parent, lower string, key func() (string, error), write func(entrySink, string) error) (Layer, bool, error) {
 	ls, ok := b.be.(LayerStager)
 	if !ok || os.Getenv("NOOK_BUILD_NO_STAGE") != "" {
 		return Layer{}, false, nil
@@ -307,14 +330,20 @@ func (b *builder) stageLayer(parent, key, lower string, write func(entrySink, st
 		st.Abort()
 		return Layer{}, false, err
 	}
-	sink := &teeSink{dir: newDirSink(b.ctx, st.Dir(), lower), tw: tar.NewWriter(rec), rec: rec}
+	sink := newTeeSink(newDirSink(b.ctx, st.Dir(), lower), rec)
 	if err := write(sink, lower); err != nil {
+		sink.abort()
 		st.Abort()
 		if errors.Is(err, errNeedTar) {
 			return Layer{}, false, nil
 		}
 		return Layer{}, false, err
 	}
-	l, err := st.Commit([]string{key})
+	name, err := key()
+	if err != nil {
+		st.Abort()
+		return Layer{}, true, err
+	}
+	l, err := st.Commit([]string{name})
 	return l, true, err
 }

@@ -2,6 +2,8 @@ package build
 
 import (
 	"archive/tar"
+	"bytes"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -23,6 +25,11 @@ type copyWriter struct {
 	owner   *owner // --chown resolved; nil = default
 	lw      *layerWriter
 	links   map[[2]uint64]string // (dev, ino) -> written path, for hard links
+	// memo: record each item's part of the cache key as it is copied
+	// (plan.walked), the content sums hashed from the copied bytes; sum is
+	// the last regular file's.
+	memo bool
+	sum  string
 }
 
 type owner struct{ uid, gid int }
@@ -50,8 +57,11 @@ func (c *copyWriter) write(sink entrySink, lower string) error {
 	} else if t == tar.TypeDir {
 		destIsDir = true
 	}
-	for _, it := range c.plan.items {
-		if err := c.writeItem(it, rdest, destIsDir); err != nil {
+	if c.memo {
+		c.plan.walked = make([][]byte, len(c.plan.items))
+	}
+	for i, it := range c.plan.items {
+		if err := c.writeItem(i, it, rdest, destIsDir); err != nil {
 			return err
 		}
 	}
@@ -97,8 +107,9 @@ func (c *copyWriter) writeFile(dst string, h *tar.Header, body io.Reader) error 
 	return err
 }
 
-func (c *copyWriter) writeItem(it srcItem, rdest string, destIsDir bool) error {
+func (c *copyWriter) writeItem(i int, it srcItem, rdest string, destIsDir bool) error {
 	t := c.plan.tree
+	var fn func(e *srcEntry) error
 	if !it.isDir {
 		if c.cs.add && c.cs.unpack && c.plan.fromKey == "" {
 			ok, err := c.tryExtract(it, rdest)
@@ -107,19 +118,40 @@ func (c *copyWriter) writeItem(it srcItem, rdest string, destIsDir bool) error {
 			}
 		}
 		dst := c.target(rdest, it.name, destIsDir)
-		return t.walk(it, func(e *srcEntry) error { return c.writeEntry(dst, e) })
-	}
-	return t.walk(it, func(e *srcEntry) error {
-		if e.rel == "" {
-			// The destination directory itself: created with the source
-			// directory's metadata only when missing (BuildKit copy).
-			if tt, _, err := c.lw.lookup(rdest); err != nil || tt == tar.TypeDir {
-				return err
+		fn = func(e *srcEntry) error { return c.writeEntry(dst, e) }
+	} else {
+		fn = func(e *srcEntry) error {
+			if e.rel == "" {
+				// The destination directory itself: created with the source
+				// directory's metadata only when missing (BuildKit copy).
+				if tt, _, err := c.lw.lookup(rdest); err != nil || tt == tar.TypeDir {
+					return err
+				}
+				return c.writeEntry(rdest, e)
 			}
-			return c.writeEntry(rdest, e)
+			return c.writeEntry(path.Join(rdest, e.rel), e)
 		}
-		return c.writeEntry(path.Join(rdest, e.rel), e)
+	}
+	if !c.memo {
+		return t.walk(it, fn)
+	}
+	// Record what the cache key hashes of each entry, in the key's walk
+	// order, with the content sum taken by the copy.
+	var rec bytes.Buffer
+	err := t.walk(it, func(e *srcEntry) error {
+		c.sum = ""
+		if err := fn(e); err != nil {
+			return err
+		}
+		if c.sum != "" && e.st.Size >= minCachedSize {
+			c.b.hashes.store(t.hashKey(it, e), e, c.sum)
+		}
+		return c.b.keyEntry(&rec, t, it, e, c.sum)
 	})
+	if err == nil {
+		c.plan.walked[i] = rec.Bytes()
+	}
+	return err
 }
 
 // writeEntry writes one walked entry at dst.
@@ -138,6 +170,7 @@ func (c *copyWriter) writeEntry(dst string, e *srcEntry) error {
 		}
 	}
 	var body io.Reader
+	var sum *hashingReader
 	if h.Typeflag == tar.TypeReg {
 		f, err := e.open()
 		if err != nil {
@@ -145,8 +178,15 @@ func (c *copyWriter) writeEntry(dst string, e *srcEntry) error {
 		}
 		defer f.Close()
 		body = f
+		if c.memo {
+			sum = newHashingReader(f)
+			body = sum
+		}
 	}
 	p, err := c.lw.WriteEntry(dst, h, body)
+	if err == nil && sum != nil && sum.n == e.st.Size {
+		c.sum = hex.EncodeToString(sum.h.Sum(nil))
+	}
 	if err == nil && h.Typeflag == tar.TypeReg && e.st.Nlink > 1 {
 		c.links[ino] = p
 	}

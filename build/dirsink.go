@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -41,46 +42,6 @@ type dirSink struct {
 	sgid     map[string]bool
 	uid, gid int
 	umask    uint32
-}
-
-// teeSink writes each entry into the staged directory and, identically,
-// into the layer's tar stream (whose digest is the layer's diff ID): file
-// contents are read once, for both.
-type teeSink struct {
-	dir *dirSink
-	tw  *tar.Writer // writes to rec
-	rec LayerTarRecorder
-}
-
-func (t *teeSink) put(h *tar.Header, body io.Reader) (int64, error) {
-	if err := t.rec.EndFile(); err != nil {
-		return 0, err
-	}
-	if err := t.tw.WriteHeader(h); err != nil {
-		return 0, err
-	}
-	size := int64(0)
-	if h.Typeflag == tar.TypeReg {
-		size = h.Size
-		if body != nil {
-			body = io.TeeReader(body, t.tw)
-		}
-	}
-	t.rec.BeginFile(h.Name, size, h.Uid, h.Gid)
-	return t.dir.put(h, body)
-}
-
-func (t *teeSink) Close() error {
-	if err := t.dir.Close(); err != nil {
-		return err
-	}
-	if err := t.rec.EndFile(); err != nil {
-		return err
-	}
-	if err := t.tw.Close(); err != nil {
-		return err
-	}
-	return t.rec.Close()
 }
 
 func newDirSink(ctx context.Context, root, lower string) *dirSink {
@@ -168,13 +129,14 @@ func (d *dirSink) file(name, p string, h *tar.Header, body io.Reader) (int64, er
 	if err == nil {
 		err = d.fmeta(fd, name, h, perm)
 	}
+	if err == nil {
+		// By descriptor: no second lookup of the path.
+		err = setFdTimes(fd, name, h.ModTime)
+	}
 	if cerr := unix.Close(fd); err == nil && cerr != nil {
 		err = &os.PathError{Op: "close", Path: name, Err: cerr}
 	}
-	if err != nil {
-		return n, err
-	}
-	return n, setTimes(p, h.ModTime)
+	return n, err
 }
 
 var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
@@ -300,6 +262,18 @@ func (d *dirSink) Close() error {
 		if err := setTimes(filepath.Join(d.root, name), t); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// setFdTimes is futimens(2): utimensat on the descriptor with no path.
+func setFdTimes(fd int, name string, t time.Time) error {
+	if t.IsZero() {
+		t = time.Unix(0, 0)
+	}
+	ts := [2]unix.Timespec{unix.NsecToTimespec(t.UnixNano()), unix.NsecToTimespec(t.UnixNano())}
+	if _, _, e := unix.Syscall6(unix.SYS_UTIMENSAT, uintptr(fd), 0, uintptr(unsafe.Pointer(&ts[0])), 0, 0, 0); e != 0 {
+		return &os.PathError{Op: "utimes", Path: name, Err: e}
 	}
 	return nil
 }

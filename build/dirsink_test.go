@@ -58,7 +58,7 @@ func TestTeeSinkWritesDirAndSameTar(t *testing.T) {
 	root := t.TempDir()
 	var teed bytes.Buffer
 	rec := &bufRecorder{Buffer: &teed}
-	if err := entries(newLayerWriterTo(&teeSink{dir: newDirSink(context.Background(), root, lower), tw: tar.NewWriter(rec), rec: rec}, lower)); err != nil {
+	if err := entries(newLayerWriterTo(newTeeSink(newDirSink(context.Background(), root, lower), rec), lower)); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(ref.Bytes(), teed.Bytes()) {
