@@ -84,37 +84,31 @@ func copyXattrs(rel string, list func([]byte) (int, error), get func(string, []b
 }
 
 func xattrList(list func([]byte) (int, error)) ([]string, error) {
-	var small [256]byte
-	b := small[:]
-	for {
-		n, err := list(b)
-		if errors.Is(err, unix.ERANGE) {
-			sz, err := list(nil)
-			if err != nil {
-				return nil, err
-			}
-			b = make([]byte, sz+64)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		var out []string
-		for _, k := range strings.Split(string(b[:n]), "\x00") {
-			if k != "" {
-				out = append(out, k)
-			}
-		}
-		return out, nil
+	b, err := growingRead(list, 256)
+	if err != nil {
+		return nil, err
 	}
+	var out []string
+	for _, k := range strings.Split(string(b), "\x00") {
+		if k != "" {
+			out = append(out, k)
+		}
+	}
+	return out, nil
 }
 
 func xattrValue(k string, get func(string, []byte) (int, error)) ([]byte, error) {
-	b := make([]byte, 256)
+	return growingRead(func(b []byte) (int, error) { return get(k, b) }, 256)
+}
+
+// growingRead calls read (an xattr syscall) with a buffer that grows to
+// the size the kernel reports when it answers ERANGE.
+func growingRead(read func([]byte) (int, error), size int) ([]byte, error) {
+	b := make([]byte, size)
 	for {
-		n, err := get(k, b)
+		n, err := read(b)
 		if errors.Is(err, unix.ERANGE) {
-			sz, err := get(k, nil)
+			sz, err := read(nil)
 			if err != nil {
 				return nil, err
 			}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/nook-dev/nook/internal/netif"
 	"io"
 	"os"
 	"runtime"
@@ -83,7 +84,7 @@ func Start(c *spec.Container) error {
 		}
 	}
 	if c.Network != "host" && c.JoinNamespaces["net"] == "" {
-		if err := loopbackUp(); err != nil {
+		if err := netif.LoopbackUp(); err != nil {
 			return err
 		}
 	}

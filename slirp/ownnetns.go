@@ -2,6 +2,7 @@ package slirp
 
 import (
 	"fmt"
+	"github.com/nook-dev/nook/internal/netif"
 	"os"
 	"runtime"
 
@@ -31,7 +32,7 @@ func NewOwnNetns() (*OwnNetns, error) {
 			started <- fmt.Errorf("create network namespace: %w", err)
 			return
 		}
-		if err := loopbackUp(); err != nil {
+		if err := netif.LoopbackUp(); err != nil {
 			started <- fmt.Errorf("bring up lo in the build network namespace: %w", err)
 			return
 		}
@@ -62,22 +63,4 @@ func (n *OwnNetns) Close() {
 	default:
 		close(n.stop)
 	}
-}
-
-// loopbackUp brings lo up in the calling thread's network namespace.
-func loopbackUp() error {
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return err
-	}
-	defer unix.Close(fd)
-	ifr, err := unix.NewIfreq("lo")
-	if err != nil {
-		return err
-	}
-	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
-		return err
-	}
-	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
-	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
