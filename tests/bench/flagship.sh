@@ -5,18 +5,18 @@
 #
 # The base is the fixture tests/setup.sh builds next to FIXTURE
 # (debian-flask-bookworm.tar); Podman gets it through `nook save` and
-# `podman load`. The example is examples/helloworld, copied next to BENCH_DIR
+# `podman load`. The example is examples/helloworld, copied next to BENCH_AREAS
 # by tests/bench.sh (or the checkout's when run from it).
 
 # bench_flagship OUTDIR NOOK FIXTURE BENCHRUN
 bench_flagship() {
 	local out=$1 nook=$2 fx b=$4 ctx base=debian-flask:bookworm d
 	fx=$(dirname -- "$3")/debian-flask-bookworm.tar
-	for d in "$BENCH_DIR/../examples/helloworld" "$BENCH_DIR/../../examples/helloworld"; do
+	for d in "$BENCH_AREAS/../examples/helloworld" "$BENCH_AREAS/../../examples/helloworld"; do
 		[ -f "$d/Dockerfile" ] && { ctx=$(cd -- "$d" && pwd); break; }
 	done
 	if [ -z "${ctx:-}" ]; then
-		echo "flagship: examples/helloworld not found next to $BENCH_DIR: not measured" >&2
+		echo "flagship: examples/helloworld not found next to $BENCH_AREAS: not measured" >&2
 		return 1
 	fi
 	if ! "$nook" image inspect "$base" >/dev/null 2>&1; then

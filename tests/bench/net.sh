@@ -19,7 +19,7 @@ bench_net() {
 	local nb=$out/netbench img=bench-busybox:latest rounds=${NET_ROUNDS:-3}
 	local gobin
 	gobin=$(command -v go || echo /usr/local/go/bin/go)
-	if ! (cd "$BENCH_DIR/netbench" && CGO_ENABLED=0 GOTOOLCHAIN=local "$gobin" build -o "$nb" main.go); then
+	if ! (cd "$BENCH_AREAS/netbench" && CGO_ENABLED=0 GOTOOLCHAIN=local "$gobin" build -o "$nb" main.go); then
 		echo "net: cannot build tests/bench/netbench (needs Go): skipped"
 		return 0
 	fi
