@@ -52,9 +52,23 @@ type savedImage struct {
 // imageConfig saves ref as a docker-archive and returns its config.
 func imageConfig(t *testing.T, c *Cmd, ref string) savedImage {
 	t.Helper()
-	r := c.Run("save", ref).Ok()
+	_, _, img := savedArchive(t, c.Run("save", ref).Ok().Stdout(), ref, func(name string) bool {
+		return strings.HasSuffix(name, ".json")
+	})
+	return img
+}
+
+type savedManifest struct {
+	Config string
+	Layers []string
+}
+
+// savedArchive reads the docker-archive `nook save ref` printed: the files
+// keep selects (all when nil), its one manifest entry and the config.
+func savedArchive(t *testing.T, data, ref string, keep func(name string) bool) (map[string][]byte, savedManifest, savedImage) {
+	t.Helper()
 	files := map[string][]byte{}
-	tr := tar.NewReader(strings.NewReader(r.Stdout()))
+	tr := tar.NewReader(strings.NewReader(data))
 	for {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -63,12 +77,15 @@ func imageConfig(t *testing.T, c *Cmd, ref string) savedImage {
 		if err != nil {
 			t.Fatalf("read `nook save %s`: %v", ref, err)
 		}
-		if strings.HasSuffix(h.Name, ".json") {
-			b, _ := io.ReadAll(tr)
+		if keep == nil || keep(h.Name) || h.Name == "manifest.json" {
+			b, err := io.ReadAll(tr)
+			if err != nil {
+				t.Fatalf("read %s of `nook save %s`: %v", h.Name, ref, err)
+			}
 			files[h.Name] = b
 		}
 	}
-	var manifest []struct{ Config string }
+	var manifest []savedManifest
 	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil || len(manifest) != 1 {
 		t.Fatalf("manifest.json of `nook save %s`: %v\n%s", ref, err, files["manifest.json"])
 	}
@@ -76,7 +93,7 @@ func imageConfig(t *testing.T, c *Cmd, ref string) savedImage {
 	if err := json.Unmarshal(files[manifest[0].Config], &img); err != nil {
 		t.Fatalf("config %s: %v", manifest[0].Config, err)
 	}
-	return img
+	return files, manifest[0], img
 }
 
 var stepLine = regexp.MustCompile(`(?m)^ => (CACHED )?\[[^\]]*\d+/\d+\] (.*?)\s+\d+\.\ds$`)

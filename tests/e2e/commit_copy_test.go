@@ -4,7 +4,6 @@ import (
 	"archive/tar"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"path/filepath"
@@ -125,34 +124,8 @@ func TestCommit_RunningContainerLaterChangesStayOut(t *testing.T) {
 // by name (without "./" or a trailing slash).
 func checkSavedDigests(t *testing.T, c *Store, ref string) map[string]*tar.Header {
 	t.Helper()
-	files := map[string][]byte{}
-	tr := tar.NewReader(strings.NewReader(c.Run("save", ref).Ok().Stdout()))
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("read `nook save %s`: %v", ref, err)
-		}
-		b, err := io.ReadAll(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[h.Name] = b
-	}
-	var manifest []struct {
-		Config string
-		Layers []string
-	}
-	if err := json.Unmarshal(files["manifest.json"], &manifest); err != nil || len(manifest) != 1 {
-		t.Fatalf("manifest.json of `nook save %s`: %v\n%s", ref, err, files["manifest.json"])
-	}
-	var cfg savedImage
-	if err := json.Unmarshal(files[manifest[0].Config], &cfg); err != nil {
-		t.Fatalf("config %s: %v", manifest[0].Config, err)
-	}
-	layers := manifest[0].Layers
+	files, manifest, cfg := savedArchive(t, c.Run("save", ref).Ok().Stdout(), ref, nil)
+	layers := manifest.Layers
 	if len(layers) != len(cfg.RootFS.DiffIDs) || len(layers) == 0 {
 		t.Fatalf("%d layers, %d diff IDs", len(layers), len(cfg.RootFS.DiffIDs))
 	}
