@@ -2,7 +2,6 @@ package container
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -76,9 +75,10 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if err != nil {
 		return nil, err
 	}
-	rec.Name, err = m.pickName(o.Name)
-	if err != nil {
-		return nil, err
+	if o.Name != "" {
+		if rec.Name, err = checkName(o.Name); err != nil {
+			return nil, err
+		}
 	}
 	rec.Hostname = o.Hostname
 	if rec.Hostname == "" {
@@ -88,17 +88,8 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	// without fsync and its overlay is mounted "volatile" (no syncfs on
 	// unmount); it is gone after a crash anyway.
 	opts := &storage.ContainerOptions{Volatile: o.HostConfig.AutoRemove}
-	unlockNames, err := m.lockNames()
-	if err != nil {
+	if err = m.register(rec, img.ID, opts); err != nil {
 		return nil, err
-	}
-	_, err = m.Store.CreateContainer(rec.ID, []string{rec.Name}, img.ID, "", "", opts)
-	unlockNames()
-	if err != nil {
-		if errors.Is(err, storage.ErrDuplicateName) {
-			return nil, errdefs.Conflict("Conflict. The container name \"/%s\" is already in use. You have to remove (or rename) that container to be able to reuse that name.", rec.Name)
-		}
-		return nil, fmt.Errorf("create container layer: %w", err)
 	}
 	trace.Mark("storage container created")
 	defer func(id string) { // not rec.ID: a failing return has set rec to nil

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/names"
 )
 
 // lockNames serializes claiming container names (Create, Rename).
@@ -34,8 +35,8 @@ func (m *Manager) Rename(r *Record, newName string) error {
 	if newName == "" {
 		return errdefs.Invalid("Neither old nor new names may be empty")
 	}
-	if !validName.MatchString(newName) {
-		return errdefs.Invalid("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", newName)
+	if err := names.ValidName(newName); err != nil {
+		return err
 	}
 	unlock, err := m.lock(r.ID)
 	if err != nil {

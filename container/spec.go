@@ -2,32 +2,10 @@ package container
 
 import (
 	"path/filepath"
-	"regexp"
 	"strings"
 
-	"github.com/nook-dev/nook/internal/errdefs"
-	"github.com/nook-dev/nook/internal/names"
 	"github.com/nook-dev/nook/spec"
 )
-
-var validName = regexp.MustCompile(`^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$`)
-
-// pickName validates --name or generates adjective_surname like Docker.
-func (m *Manager) pickName(name string) (string, error) {
-	if name != "" {
-		if !validName.MatchString(name) {
-			return "", errdefs.Invalid("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name)
-		}
-		return strings.TrimPrefix(name, "/"), nil
-	}
-	for retry := 0; retry < 10; retry++ {
-		n := names.GetRandomName(retry)
-		if _, err := m.Store.Container(n); err != nil {
-			return n, nil
-		}
-	}
-	return newID()[:12], nil
-}
 
 // buildSpec turns a record into what sandbox needs (rootfs filled later).
 func (m *Manager) buildSpec(r *Record, o CreateOptions) spec.Container {
