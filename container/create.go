@@ -104,6 +104,7 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if rec.Network, err = m.network(rec, o, cfg.Config.ExposedPorts); err != nil {
 		return nil, err
 	}
+	rec.Warnings = append(rec.Warnings, bypassWarnings(rec.Network)...)
 	rec.HostConfig.NetworkMode = rec.Network.Mode
 	if o.Mounts, err = m.resolveMounts(rec, o, cfg.Config.Volumes); err != nil {
 		return nil, err

@@ -47,6 +47,9 @@ type Record struct {
 	removeVolumes bool
 	// Driver is the storage driver name used for this container's layer.
 	Driver string `json:"driver"`
+	// Warnings are what create tells the user on stderr (Docker's
+	// ContainerCreateResponse.Warnings); not stored.
+	Warnings []string `json:"-"`
 }
 
 // HostConfig is the subset of Docker's HostConfig nook implements.

@@ -34,7 +34,7 @@ func (m *Manager) buildSpec(r *Record, o CreateOptions) spec.Container {
 		ReadonlyRootfs: o.HostConfig.ReadonlyRootfs,
 		Privileged:     o.HostConfig.Privileged,
 		Network:        networkKind(r.Network.Mode),
-		BindNotify:     r.Network.Options[PortHandlerOption] == PortHandlerBypass && len(r.Network.Ports) > 0,
+		BindNotify:     bypassesPorts(r.Network),
 	}
 }
 

@@ -26,23 +26,58 @@ func auditArch() (uint32, bool) {
 	return 0, false
 }
 
-// bindFilter is: native arch and bind(2) -> USER_NOTIF, anything else ->
-// ALLOW. Other ABIs (i386, x32) are allowed unnotified: their binds stay
-// in the container's network namespace, as without the filter.
+// bindFilter, for the native arch: bind(2) -> USER_NOTIF, so the monitor
+// can hand a published port's server a socket of the host's network
+// namespace (slirp/bypass.go). Such a socket must not carry data out as a
+// client: the monitor's socket filter stops connections from completing
+// (slirp/bypassguard.go), and this filter refuses the ways to put data in
+// the very first segment (TCP Fast Open: MSG_FASTOPEN on sendto, sendmsg
+// and sendmmsg, TCP_FASTOPEN_CONNECT) and io_uring, whose operations
+// never pass seccomp (Docker's default profile refuses it too). Anything
+// else -> ALLOW. Other ABIs (i386, x32) are allowed unnotified: their
+// binds stay in the container's network namespace, as without the filter.
 func bindFilter(arch uint32) []unix.SockFilter {
 	const (
-		ldAbs = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
-		jeqK  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
-		retK  = unix.BPF_RET | unix.BPF_K
+		ldW  = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
+		jeq  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
+		jset = unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K
+		ret  = unix.BPF_RET | unix.BPF_K
 	)
-	return []unix.SockFilter{
-		{Code: ldAbs, K: 4}, // seccomp_data.arch
-		{Code: jeqK, K: arch, Jt: 0, Jf: 3},
-		{Code: ldAbs, K: 0}, // seccomp_data.nr
-		{Code: jeqK, K: uint32(unix.SYS_BIND), Jt: 0, Jf: 1},
-		{Code: retK, K: unix.SECCOMP_RET_USER_NOTIF},
-		{Code: retK, K: unix.SECCOMP_RET_ALLOW},
-	}
+	// seccomp_data: nr at 0, arch at 4, args[i] at 16+8i (the low half
+	// first: amd64 and arm64 are little-endian).
+	arg := func(i uint32) uint32 { return 16 + 8*i }
+	var p filterProg
+	p.op(ldW, 4)
+	p.jump(jeq, arch, "", "allow")
+	p.op(ldW, 0)
+	p.jump(jeq, uint32(unix.SYS_BIND), "notify", "")
+	p.jump(jeq, uint32(unix.SYS_IO_URING_SETUP), "enosys", "")
+	p.jump(jeq, uint32(unix.SYS_SENDTO), "flags3", "")
+	p.jump(jeq, uint32(unix.SYS_SENDMMSG), "flags3", "")
+	p.jump(jeq, uint32(unix.SYS_SENDMSG), "flags2", "")
+	p.jump(jeq, uint32(unix.SYS_SETSOCKOPT), "sockopt", "allow")
+	p.label("flags3")
+	p.op(ldW, arg(3))
+	p.jump(jset, unix.MSG_FASTOPEN, "eopnotsupp", "allow")
+	p.label("flags2")
+	p.op(ldW, arg(2))
+	p.jump(jset, unix.MSG_FASTOPEN, "eopnotsupp", "allow")
+	p.label("sockopt")
+	p.op(ldW, arg(1))
+	p.jump(jeq, unix.IPPROTO_TCP, "", "allow")
+	p.op(ldW, arg(2))
+	p.jump(jeq, unix.TCP_FASTOPEN_CONNECT, "enoprotoopt", "allow")
+	p.label("notify")
+	p.op(ret, unix.SECCOMP_RET_USER_NOTIF)
+	p.label("enosys")
+	p.op(ret, unix.SECCOMP_RET_ERRNO|uint32(unix.ENOSYS))
+	p.label("eopnotsupp")
+	p.op(ret, unix.SECCOMP_RET_ERRNO|uint32(unix.EOPNOTSUPP))
+	p.label("enoprotoopt")
+	p.op(ret, unix.SECCOMP_RET_ERRNO|uint32(unix.ENOPROTOOPT))
+	p.label("allow")
+	p.op(ret, unix.SECCOMP_RET_ALLOW)
+	return p.assemble()
 }
 
 // installBindFilter installs the filter on the calling (locked, about to

@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"os"
 	osexec "os/exec"
 	"testing"
@@ -25,9 +27,45 @@ func TestMain(m *testing.M) {
 		if err := unix.Listen(fd, 1); err != nil {
 			os.Exit(4)
 		}
-		os.Exit(0)
+		os.Exit(refusedCalls())
 	}
 	os.Exit(m.Run())
+}
+
+// refusedCalls checks, in the filtered child, that the ways to send data
+// in a first SYN and io_uring are refused while their ordinary uses are
+// not; it returns the exit status (0: as expected).
+func refusedCalls() int {
+	tcp, _ := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	udp, _ := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
+	lo := &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}, Port: 9}
+	checks := []struct {
+		err  error
+		want error
+	}{
+		{unix.Sendto(tcp, []byte("x"), unix.MSG_FASTOPEN, lo), unix.EOPNOTSUPP},
+		{unix.Sendmsg(tcp, []byte("x"), nil, lo, unix.MSG_FASTOPEN), unix.EOPNOTSUPP},
+		{unix.SetsockoptInt(tcp, unix.IPPROTO_TCP, unix.TCP_FASTOPEN_CONNECT, 1), unix.ENOPROTOOPT},
+		{ioUringSetup(), unix.ENOSYS},
+		{unix.SetsockoptInt(tcp, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1), nil},
+		{unix.Sendto(udp, []byte("x"), 0, lo), nil},
+	}
+	for i, c := range checks {
+		if !errors.Is(c.err, c.want) && c.err != c.want {
+			fmt.Fprintf(os.Stderr, "check %d: got %v, want %v\n", i, c.err, c.want)
+			return 10 + i
+		}
+	}
+	return 0
+}
+
+func ioUringSetup() error {
+	var params [120]byte // struct io_uring_params
+	_, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, 1, uintptr(unsafe.Pointer(&params[0])), 0)
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
 
 // The filter reports bind(2), and only bind, to the listener init sends
@@ -82,7 +120,7 @@ func TestBindFilterNotifiesBind(t *testing.T) {
 		t.Errorf("notified syscalls %v, want only bind (%d)", nrs, unix.SYS_BIND)
 	}
 	if err := cmd.Wait(); err != nil {
-		t.Fatalf("child: %v (exit 3: bind failed, 4: listen failed)", err)
+		t.Fatalf("child: %v (exit 3: bind failed, 4: listen failed, 1x: a refusal check failed)", err)
 	}
 }
 

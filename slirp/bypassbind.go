@@ -95,6 +95,10 @@ func (s *bindServer) bypassBind(n *seccompNotif, req bindRequest, idx int) error
 		return err
 	}
 	defer unix.Close(hfd)
+	// Unguarded where the kernel refuses (the user was told at create).
+	if _, err := guardHostSocket(hfd); err != nil {
+		return err
+	}
 	copySocketOptions(cfd, hfd, req.family)
 	relay, err := s.ensureRelay(req, v6only, m)
 	if err != nil {

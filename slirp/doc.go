@@ -62,6 +62,12 @@
 // reachable from there. Anything else, and every failure (the forwarder is
 // then restored), continues the bind unchanged in the container.
 //
+// The host socket is guarded before it is handed over (bypassguard.go): a
+// locked socket filter that drops inbound SYN+ACK, so the container cannot
+// use it as a client of the host's network. Kernels that refuse TCP socket
+// filters to unprivileged users leave it unguarded; HostSocketGuard lets
+// create warn about that.
+//
 // The slirp4netns API (add_hostfwd) is the slow fallback (PublishHostfwd):
 // the server then sees 10.0.2.2.
 //

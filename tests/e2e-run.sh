@@ -2,7 +2,8 @@
 # e2e-run.sh TAGS USER TIMEOUT [TEST FLAGS...] — called by `make test-e2e`
 # after `make build`.
 #
-# As root: runs tests/setup.sh, compiles tests/e2e with `go test -c`, copies
+# As root: runs tests/setup.sh, compiles tests/e2e with `go test -c`
+# (static: the binary also plays helper roles inside containers), copies
 # the test binary, bin/nook and examples/ to ~USER/e2e and runs the tests
 # there as USER in strict mode (an unmet requirement fails). Then the
 # TestDoctorEnv_* tests, which need a broken set-up, run in passes of their
@@ -155,7 +156,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	# which only root (or nook unshare) can remove.
 	[ -n "${NOOK_E2E_DIR:-}" ] || rm -rf -- "$home/e2e-stores"
 	testbin=$(mktemp /tmp/e2e.test.XXXXXX)
-	go test -c -tags "$tags" -o "$testbin" ./tests/e2e
+	CGO_ENABLED=0 go test -c -tags "$tags" -o "$testbin" ./tests/e2e
 	install_to "$dest" "$user"
 	log=$dest/e2e.log
 	cg=$(delegate_cgroup "$user")
@@ -191,7 +192,7 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	out=${XDG_CACHE_HOME:-$HOME/.cache}/nook-test
 	mkdir -p "$out"
-	go test -c -tags "$tags" -o "$out/e2e.test" ./tests/e2e
+	CGO_ENABLED=0 go test -c -tags "$tags" -o "$out/e2e.test" ./tests/e2e
 	log=$out/e2e.log
 	set +e
 	NOOK_BIN="$PWD/bin/nook" NOOK_FIXTURES="${NOOK_FIXTURES:-$out/fixtures}" NOOK_EXAMPLES="$PWD/examples" \

@@ -25,7 +25,13 @@ func createContainer(c *cli.Context, s *session, o container.CreateOptions) (*co
 	if err := ensureImage(c, s, o.Image, c.String("pull"), c.String("platform")); err != nil {
 		return nil, err
 	}
-	return s.ctrs.Create(o)
+	rec, err := s.ctrs.Create(o)
+	if err == nil {
+		for _, w := range rec.Warnings {
+			fmt.Fprintf(c.App.ErrWriter, "WARNING: %s\n", w)
+		}
+	}
+	return rec, err
 }
 
 // ensureImage pulls ref when the policy asks for it, or when the stored

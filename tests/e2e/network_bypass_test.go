@@ -1,13 +1,18 @@
 package e2e
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // bypassServer runs an unpublished httpd on 8081 next to the published
@@ -71,6 +76,10 @@ func TestPublish_Bypass(t *testing.T) {
 	}
 	nook(t, "rm", "-f", def).Ok()
 
+	// Only an opted-in container is warned about (where it applies).
+	if r := nook(t, "run", "--rm", "-p", fmt.Sprintf("127.0.0.1:%d:80", freePort(t)), img, "true").Ok(); strings.Contains(r.Stderr(), "WARNING") {
+		r.Fatalf("a default container was warned about bypass")
+	}
 	nook(t, "run", "--rm", "--network", "pasta:port_handler=bypass", img, "true").Exit(125).
 		StderrContains("port_handler=bypass is not supported with --network pasta")
 	nook(t, "run", "--rm", "--network", "slirp4netns:port_handler=nope", img, "true").Exit(125).
@@ -167,6 +176,82 @@ func listenersOn(t *testing.T, port int) []listener {
 		time.Sleep(20 * time.Millisecond)
 	}
 	return out
+}
+
+// A bypassed server's socket belongs to the host's network namespace. Used
+// as a client (right after bind, or after listen and connect(AF_UNSPEC)),
+// it must not reach a service on the host's loopback, which the
+// container's own network cannot reach either. Where the kernel refuses
+// the guard to an unprivileged user (Linux 6.x), create must say so
+// instead, and only there.
+func TestPublish_BypassSocketGuardedOrWarned(t *testing.T) {
+	requires(t, Slirp4netns)
+	img := busyboxImage(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
+	target := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	probe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kernelRefuses := tcpFilterRefused(t)
+	for _, mode := range []string{"bind", "listen"} {
+		port := freePort(t)
+		r := newCmd(t).Run("run", "--rm", "--network", "slirp4netns:port_handler=bypass",
+			"-e", roleEnv+"=bindconnect", "-v", probe+":/probe:ro",
+			"-p", fmt.Sprintf("127.0.0.1:%d:80", port), img, "/probe", "80", target, mode).Wait()
+		// getsockname shows the host port: the bind was bypassed, so a
+		// connect is really tried from the host's network namespace.
+		if !strings.Contains(r.Stdout(), fmt.Sprintf("bound %d\n", port)) {
+			r.Fatalf("%s: the probe's bind was not bypassed", mode)
+		}
+		warned := strings.Contains(r.Stderr(), "WARNING: port_handler=bypass is unguarded here")
+		if warned != kernelRefuses {
+			r.Fatalf("%s: create warned %v, but the kernel refuses TCP socket filters to this user: %v", mode, warned, kernelRefuses)
+		}
+		if !kernelRefuses {
+			r.Exit(3)
+		}
+	}
+	if kernelRefuses {
+		t.Logf("this kernel refuses TCP socket filters to unprivileged users: bypass is unguarded and create warned (checked)")
+		return
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := accepted.Load(); n != 0 {
+		t.Fatalf("a host loopback service accepted %d connection(s) from a container's bypassed socket", n)
+	}
+}
+
+// tcpFilterRefused: the kernel refuses this (unprivileged) test a socket
+// filter on a TCP socket of the host's network namespace.
+func tcpFilterRefused(t *testing.T) bool {
+	t.Helper()
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	keep := []unix.SockFilter{{Code: unix.BPF_RET | unix.BPF_K, K: 0xffffffff}}
+	err = unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &unix.SockFprog{Len: 1, Filter: &keep[0]})
+	if err != nil && !errors.Is(err, unix.EPERM) {
+		t.Fatalf("probe TCP socket filter: %v", err)
+	}
+	return err != nil
 }
 
 // One container port published on two host ports cannot be one host
