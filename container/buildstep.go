@@ -169,7 +169,7 @@ func (m *Manager) stepSpec(ctx context.Context, id, root, dir string, o StepOpti
 func (m *Manager) runStepProcess(ctx context.Context, c *spec.Container, n spec.Network, o StepOptions) error {
 	var net monitor.Closer
 	attach := func(pid int) error {
-		cl, _, err := monitor.AttachNetwork(n, pid)
+		cl, _, err := monitor.AttachNetwork(n, pid, "")
 		net = cl
 		return err
 	}

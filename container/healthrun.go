@@ -7,6 +7,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/internal/errdefs"
 	"github.com/nook-dev/nook/monitor"
 )
@@ -25,8 +26,11 @@ func (m *Manager) RunHealthcheck(r *Record) (HealthLog, error) {
 	if st.Status != StatusRunning || st.Pid <= 0 {
 		return HealthLog{}, errdefs.Conflict("container %s is not running", r.ID)
 	}
+	if r.Spec.Cgroup != "" && cgroups.Frozen(r.Spec.Cgroup) {
+		return HealthLog{}, cgroups.ErrPausedExec(r.ID)
+	}
 	if st.Health == nil || st.MonitorPid <= 0 {
-		return monitor.Probe(context.Background(), hc, st.Pid, r.Spec.Process, m.InitEnv()), nil
+		return monitor.Probe(context.Background(), hc, st.Pid, r.Spec, m.InitEnv()), nil
 	}
 	asked := time.Now()
 	if err := unix.Kill(st.MonitorPid, monitor.HealthSignal); err != nil {

@@ -68,7 +68,7 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 	prober := m.foregroundProber(r, &st, &mu, save)
 	var net monitor.Closer
 	attach := func(pid int) error {
-		c, ports, err := monitor.AttachNetwork(r.Network, pid)
+		c, ports, err := monitor.AttachNetwork(r.Network, pid, m.Dir(r.ID))
 		net, st.Ports = c, ports
 		return err
 	}
@@ -132,7 +132,7 @@ func (m *Manager) foregroundProber(r *Record, st *State, mu *sync.Mutex, save fu
 	if st.Health == nil {
 		st.Health = &spec.Health{}
 	}
-	return monitor.NewProber(hc, r.Spec.Process, m.InitEnv(), mu, save)
+	return monitor.NewProber(hc, r.Spec, m.InitEnv(), mu, save)
 }
 
 // finish records the final state, unmounts, and honours --rm.

@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 type attachment struct {
 	att *slirp.Attachment
 	fwd *slirp.Forwarder
+	log *networkLog // nil: diagnostics are discarded
 }
 
 func (a *attachment) Close() error {
@@ -24,12 +26,16 @@ func (a *attachment) Close() error {
 	if a.att != nil {
 		errs = append(errs, a.att.Close())
 	}
+	if a.log != nil {
+		a.log.Close()
+	}
 	return errors.Join(errs...)
 }
 
 // attach wires the network driver for modes that need a helper process
 // (slirp4netns, pasta); none, host and container: need nothing here.
-func attach(n spec.Network, pid int) (Closer, []spec.PortBinding, error) {
+// Diagnostics go to NetworkLogFile in logDir ("" = discarded).
+func attach(n spec.Network, pid int, logDir string) (Closer, []spec.PortBinding, error) {
 	name, _, _ := strings.Cut(n.Mode, ":")
 	if name != "slirp4netns" && name != "pasta" {
 		return nil, nil, nil
@@ -40,9 +46,10 @@ func attach(n spec.Network, pid int) (Closer, []spec.PortBinding, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	opts := slirp.Options{AllowHostLoopback: n.Options["allow_host_loopback"] == "true"}
-	a := &attachment{}
+	a := &attachment{log: newNetworkLog(logDir)}
+	opts := slirp.Options{AllowHostLoopback: n.Options["allow_host_loopback"] == "true", Log: a.logWriter()}
 	if a.att, err = drv.Attach(ctx, pid, opts); err != nil {
+		a.Close()
 		return nil, nil, err
 	}
 	if len(n.Ports) == 0 {
@@ -53,7 +60,7 @@ func attach(n spec.Network, pid int) (Closer, []spec.PortBinding, error) {
 		maps = append(maps, slirp.PortMapping{HostIP: p.HostIP, HostPort: uint16(p.HostPort),
 			ContainerPort: uint16(p.ContainerPort), Protocol: p.Proto})
 	}
-	if a.fwd, err = slirp.Publish(ctx, pid, maps, slirp.PublishOptions{StateDir: n.StateDir}); err != nil {
+	if a.fwd, err = slirp.Publish(ctx, pid, maps, slirp.PublishOptions{StateDir: n.StateDir, Log: a.logWriter()}); err != nil {
 		a.Close()
 		return nil, nil, err
 	}
@@ -62,4 +69,13 @@ func attach(n spec.Network, pid int) (Closer, []spec.PortBinding, error) {
 		out = append(out, spec.PortBinding{HostIP: m.HostIP, HostPort: int(m.HostPort), ContainerPort: int(m.ContainerPort), Proto: m.Protocol})
 	}
 	return a, out, nil
+}
+
+// logWriter is a's log as an io.Writer: nil (discard) when there is none,
+// never a typed nil.
+func (a *attachment) logWriter() io.Writer {
+	if a.log == nil {
+		return nil
+	}
+	return a.log
 }

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/spec"
 )
 
@@ -31,9 +32,10 @@ const (
 // the monitor for detached runs, the CLI for foreground ones. The holder
 // stays the only writer of its state file: save writes it.
 type Prober struct {
-	hc   *spec.Healthcheck
-	proc spec.Process
-	env  []string
+	hc *spec.Healthcheck
+	// ctr gives the probe's process settings and the cgroup it joins.
+	ctr spec.Container
+	env []string
 	// mu guards the holder's state, and so health; save takes it itself.
 	mu   *sync.Mutex
 	save func()
@@ -45,13 +47,13 @@ type Prober struct {
 	done   chan struct{}
 }
 
-// NewProber returns a prober for hc run as proc with env (nil when hc is
-// nil) and starts catching HealthSignal.
-func NewProber(hc *spec.Healthcheck, proc spec.Process, env []string, mu *sync.Mutex, save func()) *Prober {
+// NewProber returns a prober for hc run in container c with env (nil when
+// hc is nil) and starts catching HealthSignal.
+func NewProber(hc *spec.Healthcheck, c spec.Container, env []string, mu *sync.Mutex, save func()) *Prober {
 	if hc == nil {
 		return nil
 	}
-	p := &Prober{hc: hc, proc: proc, env: env, mu: mu, save: save, now: make(chan os.Signal, 1)}
+	p := &Prober{hc: hc, ctr: c, env: env, mu: mu, save: save, now: make(chan os.Signal, 1)}
 	signal.Notify(p.now, HealthSignal)
 	return p
 }
@@ -91,7 +93,7 @@ func (m *monitor) startHealth() {
 		return
 	}
 	if m.health == nil {
-		m.health = NewProber(m.cfg.Healthcheck, m.cfg.Spec.Process, m.cfg.Env, &m.mu, m.writeState)
+		m.health = NewProber(m.cfg.Healthcheck, m.cfg.Spec, m.cfg.Env, &m.mu, m.writeState)
 	}
 	if m.state.Health == nil {
 		m.state.Health = m.cfg.Health
@@ -116,7 +118,13 @@ func (p *Prober) loop(ctx context.Context, done chan struct{}, pid int, started 
 		case <-p.now:
 			t.Stop()
 		}
-		res := Probe(ctx, p.hc, pid, p.proc, p.env)
+		// A paused container is not probed: its probe would freeze in
+		// its cgroup until the timeout and count as a failure, so that
+		// pausing alone would make it unhealthy.
+		if p.ctr.Cgroup != "" && cgroups.Frozen(p.ctr.Cgroup) {
+			continue
+		}
+		res := Probe(ctx, p.hc, pid, p.ctr, p.env)
 		if ctx.Err() != nil {
 			return // the container stopped under the probe
 		}

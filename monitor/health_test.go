@@ -84,7 +84,7 @@ func TestLimitedBuffer_CutsAt4096(t *testing.T) {
 // handler, and Start/Stop on the nil prober do nothing.
 func TestNewProber_NilWithoutHealthcheck(t *testing.T) {
 	var saved bool
-	p := NewProber(nil, spec.Process{}, nil, nil, func() { saved = true })
+	p := NewProber(nil, spec.Container{}, nil, nil, func() { saved = true })
 	if p != nil {
 		t.Fatalf("NewProber(nil) = %+v, want nil", p)
 	}

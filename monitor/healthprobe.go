@@ -18,16 +18,18 @@ import (
 const maxHealthOutput = 4096
 
 // Probe runs hc's command once inside the container whose pid 1 is pid,
-// as proc says (user, cwd, env, capabilities), and kills it after
-// hc.Timeout. A probe that could not run or timed out has ExitCode -1, as
-// in Docker.
-func Probe(ctx context.Context, hc *spec.Healthcheck, pid int, proc spec.Process, env []string) spec.HealthLog {
+// as c.Process says (user, cwd, env, capabilities), in the container's
+// cgroup (c.Cgroup, so its limits and accounting apply, as to exec), and
+// kills it after hc.Timeout. A probe that could not run or timed out has
+// ExitCode -1, as in Docker.
+func Probe(ctx context.Context, hc *spec.Healthcheck, pid int, c spec.Container, env []string) spec.HealthLog {
 	res := spec.HealthLog{Start: time.Now()}
+	proc := c.Process
 	proc.Args, proc.Terminal = hc.Test[1:], false
 	out := &limitedBuffer{}
 	tctx, cancel := context.WithTimeout(ctx, hc.Timeout)
 	defer cancel()
-	code, err := spawnProbe(tctx, pid, proc, env, out)
+	code, err := spawnProbe(tctx, pid, proc, c.Cgroup, env, out)
 	res.End = time.Now()
 	switch {
 	case errors.Is(tctx.Err(), context.DeadlineExceeded):
@@ -44,8 +46,8 @@ func Probe(ctx context.Context, hc *spec.Healthcheck, pid int, proc spec.Process
 // exec and returns its exit status. The helper gets its own session
 // (Detach), so ending ctx kills the whole group: the helper, the probe
 // and whatever the probe forked.
-func spawnProbe(ctx context.Context, pid int, proc spec.Process, env []string, out io.Writer) (int, error) {
-	cmd, err := exec.Start(exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: proc,
+func spawnProbe(ctx context.Context, pid int, proc spec.Process, cgroup string, env []string, out io.Writer) (int, error) {
+	cmd, err := exec.Start(exec.Options{Pid: pid, Namespaces: exec.AllNamespaces, Process: proc, Cgroup: cgroup,
 		Stdout: out, Stderr: out, Env: env, Detach: true})
 	if err != nil {
 		return -1, err

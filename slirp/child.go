@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -38,6 +39,22 @@ type portChild struct {
 	ns   *netnsThread
 	pool *sockPool
 	log  io.Writer
+
+	mu       sync.Mutex
+	lastMsg  string
+	lastTime time.Time
+}
+
+// logOnce logs msg unless it was the last message, less than a second
+// ago: the parent retries a failed connect ten times within ~0.2 s.
+func (c *portChild) logOnce(msg string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if msg == c.lastMsg && time.Since(c.lastTime) < time.Second {
+		return
+	}
+	c.lastMsg, c.lastTime = msg, time.Now()
+	fmt.Fprintln(c.log, msg)
 }
 
 // startPortChild listens on the parent's socket and reports readiness by
@@ -81,6 +98,8 @@ func (c *portChild) serve() {
 		go func() {
 			defer conn.Close()
 			if err := c.handle(conn); err != nil {
+				// The parent logs only that no socket came back.
+				c.logOnce("port driver: " + err.Error())
 				_, _ = lowlevelmsgutil.MarshalToWriter(conn, &msg.Reply{Error: err.Error()})
 			}
 		}()
@@ -108,7 +127,11 @@ func (c *portChild) handle(conn *net.UnixConn) error {
 		})
 	}
 	if err != nil {
-		return err
+		client := ""
+		if req.SourceIP != "" {
+			client = " for client " + net.JoinHostPort(req.SourceIP, strconv.Itoa(req.SourcePort))
+		}
+		return fmt.Errorf("connect to container port %d/%s%s: %w", req.Port, req.Proto, client, err)
 	}
 	defer unix.Close(fd)
 	for {

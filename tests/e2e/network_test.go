@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -254,4 +255,29 @@ func TestPublish_Errors(t *testing.T) {
 	nook(t, "run", "-d", "--name", name, "-p", "127.0.0.1:"+low+":80", img, "sleep", "10").Exit(125).
 		StderrContains("host port "+low+" is below net.ipv4.ip_unprivileged_port_start", "sysctl -w net.ipv4.ip_unprivileged_port_start="+low)
 	noContainer(t, name)
+}
+
+// What the port forwarder sees go wrong lands in network.log next to the
+// container's log: here a client reaching a published port on which
+// nothing in the container listens.
+func TestPublish_ForwarderErrorsInNetworkLog(t *testing.T) {
+	forEachDriver(t, func(t *testing.T, drv string) {
+		img := busyboxImage(t)
+		name := containerName(t)
+		port := freePort(t)
+		nook(t, "run", "-d", "--name", name, "--network", drv, "-p", fmt.Sprintf("127.0.0.1:%d:80", port), img, "sleep", "300").Ok()
+		t.Cleanup(func() { newCmd(t).Run("rm", "-f", name).Wait() })
+		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), 2*time.Second); err == nil {
+			c.SetDeadline(time.Now().Add(3 * time.Second))
+			io.Copy(io.Discard, c) // the forwarder closes it: no server
+			c.Close()
+		}
+		logPath := nook(t, "inspect", "-f", "{{.LogPath}}", name).Ok().Line()
+		netLog := filepath.Join(filepath.Dir(logPath), "network.log")
+		want := "connect to container port 80/tcp for client 127.0.0.1:"
+		waitFor(t, 5*time.Second, "network.log to name the failed connection", func() bool {
+			b, _ := os.ReadFile(netLog)
+			return strings.Contains(string(b), want) && strings.Contains(string(b), "connection refused")
+		})
+	})
 }

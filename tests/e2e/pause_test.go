@@ -125,3 +125,31 @@ func TestCgroupEnv_NotDelegated(t *testing.T) {
 	nook(t, "inspect", "-f", "{{.State.Status}} {{.State.Paused}}", name).Ok().StdoutIs("running false")
 	nook(t, "info").Ok().StdoutMatches(`(?m)^  Delegated: no: `)
 }
+
+// Health probes run in the container's cgroup (like exec), and a paused
+// container is not probed: pausing alone must not make it unhealthy, and
+// `healthcheck run` refuses as exec does.
+func TestPause_HealthProbesInCgroupAndHeldWhilePaused(t *testing.T) {
+	requires(t, cgroupDelegated)
+	img := busyboxImage(t)
+	name := containerName(t)
+	id := nook(t, "run", "-d", "--name", name, "--health-cmd", "cat /proc/self/cgroup > /probe-cgroup",
+		"--health-interval", "100ms", "--health-retries", "1", "--health-timeout", "300ms", img, "sleep", "300").Ok().Line()
+	t.Cleanup(func() { newCmd(t).Run("rm", "-f", name).Wait() })
+	waitFor(t, 10*time.Second, "healthy", func() bool {
+		return newCmd(t).Run("inspect", "-f", "{{.State.Health.Status}}", name).Wait().Line() == "healthy"
+	})
+	// The cgroup namespace is rooted at the container's cgroup: a probe
+	// inside it sees the same cgroup as pid 1.
+	probeCg := nook(t, "exec", name, "cat", "/probe-cgroup").Ok().Line()
+	if initCg := nook(t, "exec", name, "cat", "/proc/1/cgroup").Ok().Line(); probeCg != initCg {
+		t.Fatalf("probe cgroup %q, init cgroup %q: the probe must run in the container's cgroup", probeCg, initCg)
+	}
+	nook(t, "pause", name).Ok()
+	// Several intervals, each of which would be a failed (frozen, timed
+	// out) probe with retries 1.
+	time.Sleep(1200 * time.Millisecond)
+	nook(t, "healthcheck", "run", name).Exit(125).StderrContains("container " + id + " is paused, unpause the container before exec")
+	nook(t, "unpause", name).Ok()
+	nook(t, "inspect", "-f", "{{.State.Health.Status}} {{.State.Health.FailingStreak}}", name).Ok().StdoutIs("healthy 0")
+}
