@@ -1,6 +1,7 @@
 package container
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -73,6 +74,9 @@ func (m *Manager) Kill(r *Record, sig string) error {
 		}
 	}
 	if err := unix.Kill(st.Pid, s); err != nil {
+		if errors.Is(err, unix.ESRCH) { // it died since the state was read
+			return errdefs.Conflict("cannot kill container: %s: container %s is not running", r.Name, r.ID)
+		}
 		return fmt.Errorf("kill container %s: %w", r.ID[:12], err)
 	}
 	return nil

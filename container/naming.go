@@ -43,7 +43,11 @@ func (m *Manager) register(r *Record, imageID string, opts *storage.ContainerOpt
 	}
 	if _, err := m.Store.CreateContainer(r.ID, []string{r.Name}, imageID, "", "", opts); err != nil {
 		if errors.Is(err, storage.ErrDuplicateName) {
-			return errdefs.Conflict("Conflict. The container name \"/%s\" is already in use. You have to remove (or rename) that container to be able to reuse that name.", r.Name)
+			holder := ""
+			if c, err := m.Store.Container(r.Name); err == nil {
+				holder = fmt.Sprintf(" by container %q", c.ID)
+			}
+			return errdefs.Conflict("Conflict. The container name \"/%s\" is already in use%s. You have to remove (or rename) that container to be able to reuse that name.", r.Name, holder)
 		}
 		return fmt.Errorf("create container layer: %w", err)
 	}

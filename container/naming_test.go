@@ -68,11 +68,14 @@ func TestRegister_ConcurrentGeneratedNamesNeverCollide(t *testing.T) {
 
 func TestRegister_TakenNameIsConflict(t *testing.T) {
 	m := openVFS(t, t.TempDir())
-	if err := m.register(&Record{ID: newID(), Name: "web"}, "", nil); err != nil {
+	first := &Record{ID: newID(), Name: "web"}
+	if err := m.register(first, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	err := m.register(&Record{ID: newID(), Name: "web"}, "", nil)
-	if !errors.Is(err, errdefs.ErrConflict) {
-		t.Fatalf("second register of one name: got %v, want a conflict", err)
+	want := `Conflict. The container name "/web" is already in use by container "` + first.ID +
+		`". You have to remove (or rename) that container to be able to reuse that name.`
+	if !errors.Is(err, errdefs.ErrConflict) || err.Error() != want {
+		t.Fatalf("second register of one name: got %v, want a conflict: %s", err, want)
 	}
 }

@@ -25,7 +25,8 @@ func (m *Manager) Remove(r *Record, force, volumes bool) error {
 			return errdefs.Conflict("cannot remove container \"/%s\": container is running: stop the container before removing or force remove", r.Name)
 		}
 		m.MarkStopped(r)
-		if err := m.Kill(r, "KILL"); err != nil {
+		// Not running any more (a concurrent rm -f or kill won): go on.
+		if err := m.Kill(r, "KILL"); err != nil && !errors.Is(err, errdefs.ErrConflict) {
 			return err
 		}
 		m.waitStopped(r, 10)

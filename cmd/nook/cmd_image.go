@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/nook-dev/nook/image"
+	"github.com/nook-dev/nook/internal/errdefs"
 )
 
 func init() {
@@ -79,7 +81,10 @@ func rmiAction(c *cli.Context, s *session) error {
 		res, err := s.store.Remove(ref, c.Bool("force"), s.imageUsers)
 		if err != nil {
 			printError(os.Stderr, err)
-			failed = cli.Exit("", 1)
+			// As docker rmi -f (like rm -f): a missing image is said, not failed.
+			if !c.Bool("force") || !errors.Is(err, errdefs.ErrNotFound) {
+				failed = cli.Exit("", 1)
+			}
 			continue
 		}
 		for _, u := range res.Untagged {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -41,9 +42,9 @@ func init() {
 				&cli.BoolFlag{Name: "force", Aliases: []string{"f"}, Usage: "force the removal of a running container"},
 				&cli.BoolFlag{Name: "volumes", Aliases: []string{"v"}, Usage: "remove anonymous volumes associated with the container"},
 			},
-			Action: withSession(eachContainer(func(c *cli.Context, s *session, r *container.Record) error {
+			Action: withSession(eachArg(func(c *cli.Context, s *session, r *container.Record) error {
 				return s.removeContainer(r, c.Bool("force"), c.Bool("volumes"))
-			}))},
+			}, echoAndForgiveMissing("force")))},
 		&cli.Command{Name: "wait", Usage: "block until one or more containers stop, then print their exit codes",
 			ArgsUsage: "CONTAINER [CONTAINER...]",
 			Action: withSession(eachContainerQuiet(func(c *cli.Context, s *session, r *container.Record) error {
@@ -113,14 +114,27 @@ func startAction(c *cli.Context, s *session) error {
 // eachContainer runs fn for every argument, printing each as Docker does,
 // reporting errors per argument and exiting 1 at the end if any failed.
 func eachContainer(fn func(*cli.Context, *session, *container.Record) error) func(*cli.Context, *session) error {
-	return eachArg(fn, true)
+	return eachArg(fn, eachOptions{echo: true})
 }
 
 func eachContainerQuiet(fn func(*cli.Context, *session, *container.Record) error) func(*cli.Context, *session) error {
-	return eachArg(fn, false)
+	return eachArg(fn, eachOptions{})
 }
 
-func eachArg(fn func(*cli.Context, *session, *container.Record) error, echo bool) func(*cli.Context, *session) error {
+// eachOptions: echo prints each argument done, as Docker does; with
+// forgiveMissing (a bool flag's name) set, a container that does not
+// exist is reported but does not fail the command (docker rm -f, since
+// Docker 20.10, like rm -f).
+type eachOptions struct {
+	echo           bool
+	forgiveMissing string
+}
+
+func echoAndForgiveMissing(flag string) eachOptions {
+	return eachOptions{echo: true, forgiveMissing: flag}
+}
+
+func eachArg(fn func(*cli.Context, *session, *container.Record) error, o eachOptions) func(*cli.Context, *session) error {
 	return func(c *cli.Context, s *session) error {
 		if c.NArg() < 1 {
 			return &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName)}
@@ -133,10 +147,12 @@ func eachArg(fn func(*cli.Context, *session, *container.Record) error, echo bool
 			}
 			if err != nil {
 				printError(os.Stderr, err)
-				failed = true
+				if o.forgiveMissing == "" || !c.Bool(o.forgiveMissing) || !errors.Is(err, errdefs.ErrNotFound) {
+					failed = true
+				}
 				continue
 			}
-			if echo {
+			if o.echo {
 				fmt.Fprintln(c.App.Writer, ref)
 			}
 		}

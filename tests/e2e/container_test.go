@@ -168,6 +168,32 @@ func TestRun_SameNameConcurrentlyExactlyOneWins(t *testing.T) {
 	if ok != 1 {
 		t.Fatalf("%d of 2 runs with the same name succeeded, want exactly 1", ok)
 	}
+	// Docker names the holder in the conflict.
+	id := nook(t, "inspect", "-f", "{{.Id}}", name).Ok().Line()
+	nook(t, "run", "-d", "--name", name, img, "true").Exit(125).
+		StderrContains(`Conflict. The container name "/` + name + `" is already in use by container "` + id + `". You have`)
+
+	// Concurrent rm -f of one running container all succeed (a loser
+	// finds it already dead or gone); rm -f of a missing container says
+	// so but exits 0, as docker rm -f since 20.10; plain rm exits 1.
+	rms := make([]*Result, 4)
+	for i := range rms {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			rms[i] = newCmd(t).Run("rm", "-f", name).Wait()
+		}(i)
+	}
+	wg.Wait()
+	for _, r := range rms {
+		if r.Exit(0); strings.Contains(r.Stderr(), "no such process") {
+			r.Fatalf("a concurrent rm -f leaked ESRCH")
+		}
+	}
+	nook(t, "rm", "-f", name).Exit(0).StderrContains("No such container: " + name)
+	nook(t, "rm", name).Exit(1).StderrContains("No such container: " + name)
+	nook(t, "rmi", "-f", "no-such-image-"+name).Exit(0).StderrContains("No such image")
+	nook(t, "rmi", "no-such-image-"+name).Exit(1).StderrContains("No such image")
 }
 
 func TestInspect_Templates(t *testing.T) {
