@@ -57,7 +57,7 @@ func runFilter(t *testing.T, prog []unix.SockFilter, arch uint32, nr uint32, arg
 // compatCalls: the numbers of the 32-bit ABI the kernel also runs for
 // this build's arch (int 0x80 works even from a 64-bit process).
 type compatCalls struct {
-	arch                                                 uint32
+	arch                                                  uint32
 	bind, ioUringSetup, sendto, sendmsg, setsockopt, send uint32
 }
 
