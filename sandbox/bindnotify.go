@@ -31,31 +31,54 @@ func auditArch() (uint32, bool) {
 // namespace (slirp/bypass.go). Such a socket must not carry data out as a
 // client: the monitor's socket filter stops connections from completing
 // (slirp/bypassguard.go), and this filter refuses the ways to put data in
-// the very first segment (TCP Fast Open: MSG_FASTOPEN on sendto, sendmsg
-// and sendmmsg, TCP_FASTOPEN_CONNECT) and io_uring, whose operations
-// never pass seccomp (Docker's default profile refuses it too). Anything
-// else -> ALLOW. Other ABIs (i386, x32) are allowed unnotified: their
-// binds stay in the container's network namespace, as without the filter.
+// the very first segment (TCP Fast Open: MSG_FASTOPEN on send, sendto,
+// sendmsg and sendmmsg, TCP_FASTOPEN_CONNECT) and io_uring, whose
+// operations never pass seccomp (Docker's default profile refuses it too).
+// Anything else -> ALLOW.
+//
+// The refusals hold in the 32-bit ABI too (i386, arm), which any process
+// can reach (int 0x80 works from 64-bit code), and amd64's x32 calls
+// (__X32_SYSCALL_BIT, with the native arch) are refused outright. 32-bit
+// binds are not notified: they stay in the container's network namespace,
+// as without the filter. Not covered: i386 socketcall(2), whose arguments
+// are in memory a filter cannot read (see the README on bypass).
 func bindFilter(arch uint32) []unix.SockFilter {
 	const (
 		ldW  = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
 		jeq  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
+		jge  = unix.BPF_JMP | unix.BPF_JGE | unix.BPF_K
 		jset = unix.BPF_JMP | unix.BPF_JSET | unix.BPF_K
 		ret  = unix.BPF_RET | unix.BPF_K
 	)
 	// seccomp_data: nr at 0, arch at 4, args[i] at 16+8i (the low half
-	// first: amd64 and arm64 are little-endian).
+	// first: amd64 and arm64 are little-endian; the kernel takes these
+	// arguments as 32-bit ints).
 	arg := func(i uint32) uint32 { return 16 + 8*i }
+	native, compat := syscallABIs()
+	rules := func(p *filterProg, a syscallNrs) {
+		p.op(ldW, 0)
+		if a.x32 {
+			p.jump(jge, x32SyscallBit, "enosys", "")
+		}
+		if a.notifyBind {
+			p.jump(jeq, a.bind, "notify", "")
+		}
+		p.jump(jeq, a.ioUringSetup, "enosys", "")
+		p.jump(jeq, a.sendto, "flags3", "")
+		if a.send != 0 {
+			p.jump(jeq, a.send, "flags3", "")
+		}
+		p.jump(jeq, a.sendmmsg, "flags3", "")
+		p.jump(jeq, a.sendmsg, "flags2", "")
+		p.jump(jeq, a.setsockopt, "sockopt", "allow")
+	}
 	var p filterProg
 	p.op(ldW, 4)
-	p.jump(jeq, arch, "", "allow")
-	p.op(ldW, 0)
-	p.jump(jeq, uint32(unix.SYS_BIND), "notify", "")
-	p.jump(jeq, uint32(unix.SYS_IO_URING_SETUP), "enosys", "")
-	p.jump(jeq, uint32(unix.SYS_SENDTO), "flags3", "")
-	p.jump(jeq, uint32(unix.SYS_SENDMMSG), "flags3", "")
-	p.jump(jeq, uint32(unix.SYS_SENDMSG), "flags2", "")
-	p.jump(jeq, uint32(unix.SYS_SETSOCKOPT), "sockopt", "allow")
+	p.jump(jeq, arch, "", "other")
+	rules(&p, native)
+	p.label("other")
+	p.jump(jeq, compat.arch, "", "allow")
+	rules(&p, compat)
 	p.label("flags3")
 	p.op(ldW, arg(3))
 	p.jump(jset, unix.MSG_FASTOPEN, "eopnotsupp", "allow")

@@ -112,13 +112,25 @@ func relayTarget(m PortMapping, v6only bool) string {
 	return joinHostPort(ip, m.HostPort)
 }
 
+// maxRelayConns bounds the connections one relay pipes at a time. Each
+// costs the monitor two sockets, two goroutines and their buffers, outside
+// the container's cgroup limits, and any process in the container can open
+// them (to its own server, which may hold them open): past the bound, new
+// connections wait in the relay's listen backlog, which the kernel bounds.
+const maxRelayConns = 256
+
 func (r *relay) serve() {
+	slots := make(chan struct{}, maxRelayConns)
 	for {
+		slots <- struct{}{}
 		c, err := r.ln.Accept()
 		if err != nil {
 			return
 		}
-		go r.pipe(c)
+		go func() {
+			defer func() { <-slots }()
+			r.pipe(c)
+		}()
 	}
 }
 
