@@ -110,7 +110,7 @@ func (s *bindServer) handle(n *seccompNotif) (resp seccompNotifResp) {
 			resp = cont
 		}
 	}()
-	req, ok := readBindRequest(n)
+	req, ok := readBindRequest(n, func() bool { return notifValid(s.fd, n.ID) })
 	if !ok || !req.bypassable() {
 		return cont
 	}

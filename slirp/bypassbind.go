@@ -31,15 +31,23 @@ func (r bindRequest) bypassable() bool {
 // readBindRequest copies bind's sockaddr out of the caller's memory. The
 // kernel never reads it again for a bypassed bind (the host socket is bound
 // with this copy), so a thread changing it afterwards changes nothing.
-func readBindRequest(n *seccompNotif) (bindRequest, bool) {
+// As seccomp_unotify(2) advises, the memory is opened first and read only
+// once valid says the notification (so the pid) is still the caller's.
+func readBindRequest(n *seccompNotif, valid func() bool) (bindRequest, bool) {
 	size := n.Args[2]
 	if size < unix.SizeofSockaddrInet4 || size > unix.SizeofSockaddrInet6 {
 		return bindRequest{}, false
 	}
+	mem, err := os.Open("/proc/" + strconv.FormatUint(uint64(n.Pid), 10) + "/mem")
+	if err != nil {
+		return bindRequest{}, false
+	}
+	defer mem.Close()
+	if !valid() {
+		return bindRequest{}, false
+	}
 	buf := make([]byte, size)
-	local := []unix.Iovec{{Base: &buf[0], Len: size}}
-	remote := []unix.RemoteIovec{{Base: uintptr(n.Args[1]), Len: int(size)}}
-	if got, err := unix.ProcessVMReadv(int(n.Pid), local, remote, 0); err != nil || got != int(size) {
+	if got, err := mem.ReadAt(buf, int64(n.Args[1])); err != nil || got != int(size) {
 		return bindRequest{}, false
 	}
 	r := bindRequest{family: int(binary.NativeEndian.Uint16(buf)), port: binary.BigEndian.Uint16(buf[2:]), raw: buf}
@@ -67,6 +75,11 @@ func (s *bindServer) bypassBind(n *seccompNotif, req bindRequest, idx int) error
 		return fmt.Errorf("pidfd_open %d: %w", tgid, err)
 	}
 	defer unix.Close(pidfd)
+	// The pid is the caller's only while it still waits in this bind
+	// (seccomp_unotify(2)): check before taking anything through it.
+	if !notifValid(s.fd, n.ID) {
+		return errors.New("the caller left bind")
+	}
 	target := int(n.Args[0])
 	cfd, err := unix.PidfdGetfd(pidfd, target, 0)
 	if err != nil {
