@@ -123,7 +123,12 @@ func (s *bindServer) bypassBind(n *seccompNotif, req bindRequest, idx int) error
 	}
 	if err != nil {
 		s.dropRelay(relay)
-		s.f.resume(idx)
+		if s.f.resume(idx) {
+			// The forwarder serves the port again: a relay left by an
+			// earlier bypass would loop through it (relay -> forwarder
+			// -> relay) and hold the address the bind now needs.
+			s.dropRelaysOf(req.port)
+		}
 		return fmt.Errorf("bind host %s: %w", joinHostPort(m.HostIP, m.HostPort), err)
 	}
 	return nil

@@ -41,13 +41,17 @@ func (f *Forwarder) suspend(i int) {
 	f.ids[i] = -1
 }
 
-// resume forwards mapping i again after a bypass failed. It fails quietly
-// while a bypassed socket still holds the port.
-func (f *Forwarder) resume(i int) {
+// resume forwards mapping i again after a bypass failed and reports
+// whether the forwarder holds the port now. It fails quietly while a
+// bypassed socket still holds the port.
+func (f *Forwarder) resume(i int) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.closed || f.ids[i] >= 0 {
-		return
+	if f.closed {
+		return false
+	}
+	if f.ids[i] >= 0 {
+		return true
 	}
 	m := f.ports[i]
 	st, err := f.parent.AddPort(context.Background(), port.Spec{
@@ -57,4 +61,5 @@ func (f *Forwarder) resume(i int) {
 	if err == nil {
 		f.ids[i] = st.ID
 	}
+	return err == nil
 }

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 	"sync"
 
 	"golang.org/x/sys/unix"
@@ -68,6 +69,19 @@ func (s *bindServer) dropRelay(r *relay) {
 		}
 	}
 	r.close()
+}
+
+// dropRelaysOf closes every relay of container port p.
+func (s *bindServer) dropRelaysOf(p uint16) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	suffix := fmt.Sprintf("/%d", p)
+	for k, r := range s.relays {
+		if strings.HasSuffix(k, suffix) {
+			delete(s.relays, k)
+			r.close()
+		}
+	}
 }
 
 // relaySocket listens at the address the server asked for; it must run on
