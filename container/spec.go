@@ -24,6 +24,7 @@ func (m *Manager) buildSpec(r *Record, o CreateOptions) spec.Container {
 		Process: spec.Process{
 			Args: r.Args(), Env: env, Cwd: r.Config.WorkingDir, User: r.Config.User,
 			Terminal: o.Tty, Capabilities: caps, NoNewPrivileges: !o.HostConfig.Privileged,
+			BypassRefusals: bypassesPorts(r.Network),
 		},
 		Mounts: o.Mounts,
 		EtcFiles: map[string]string{

@@ -82,7 +82,7 @@ func TestBindFilterCoversEveryABI(t *testing.T) {
 		t.Skip("no bind filter on this architecture")
 	}
 	compat := compatABI(t)
-	prog := bindFilter(native)
+	prog := bindFilter(native, true)
 	const (
 		notify      = unix.SECCOMP_RET_USER_NOTIF
 		allow       = unix.SECCOMP_RET_ALLOW
@@ -141,6 +141,17 @@ func TestBindFilterCoversEveryABI(t *testing.T) {
 	for _, c := range cases {
 		if got := runFilter(t, prog, c.arch, c.nr, c.args...); got != c.want {
 			t.Errorf("%s: filter returns %#x, want %#x", c.what, got, c.want)
+		}
+	}
+	// The exec'd processes' filter: the same refusals, bind allowed.
+	refusals := bindFilter(native, false)
+	for _, c := range cases {
+		want := c.want
+		if want == notify {
+			want = allow
+		}
+		if got := runFilter(t, refusals, c.arch, c.nr, c.args...); got != want {
+			t.Errorf("refusals only, %s: filter returns %#x, want %#x", c.what, got, want)
 		}
 	}
 }

@@ -42,7 +42,11 @@ func auditArch() (uint32, bool) {
 // binds are not notified: they stay in the container's network namespace,
 // as without the filter. Not covered: i386 socketcall(2), whose arguments
 // are in memory a filter cannot read (see the README on bypass).
-func bindFilter(arch uint32) []unix.SockFilter {
+//
+// Without notify, bind is allowed and only the refusals remain: the filter
+// of processes `nook exec` and health probes start in such a container
+// (refusalFilter), which could otherwise be handed the host socket.
+func bindFilter(arch uint32, notify bool) []unix.SockFilter {
 	const (
 		ldW  = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
 		jeq  = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
@@ -55,6 +59,7 @@ func bindFilter(arch uint32) []unix.SockFilter {
 	// arguments as 32-bit ints).
 	arg := func(i uint32) uint32 { return 16 + 8*i }
 	native, compat := syscallABIs()
+	native.notifyBind = notify
 	rules := func(p *filterProg, a syscallNrs) {
 		p.op(ldW, 0)
 		if a.x32 {
@@ -111,7 +116,7 @@ func installBindFilter() (int, error) {
 	if !ok {
 		return -1, fmt.Errorf("bind notification is not supported on %s", runtime.GOARCH)
 	}
-	f := bindFilter(arch)
+	f := bindFilter(arch, true)
 	prog := unix.SockFprog{Len: uint16(len(f)), Filter: &f[0]}
 	fd, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER,
 		unix.SECCOMP_FILTER_FLAG_NEW_LISTENER, uintptr(unsafe.Pointer(&prog)))

@@ -46,9 +46,15 @@ func ExecMain() {
 		os.Unsetenv(k)
 	}
 	var err error
-	if host {
+	switch {
+	case host:
 		err = execHost(&p)
-	} else {
+	case p.BypassRefusals:
+		// Refusing to start is safer than starting without the filter.
+		if err = installRefusalFilter(); err == nil {
+			err = execProcess(&p, false)
+		}
+	default:
 		err = execProcess(&p, false)
 	}
 	ie := &InitError{Code: 126, Message: fmt.Sprint(err)}

@@ -52,6 +52,10 @@ type Process struct {
 	Capabilities []string `json:"capabilities"`
 	// NoNewPrivileges sets PR_SET_NO_NEW_PRIVS before exec.
 	NoNewPrivileges bool `json:"noNewPrivileges"`
+	// BypassRefusals: processes started in the container later (exec,
+	// health probes) get the seccomp refusals of its bind filter, because
+	// its published ports are bypassed (Container.BindNotify).
+	BypassRefusals bool `json:"bypassRefusals,omitempty"`
 }
 
 // Mount is one extra mount inside the container.

@@ -237,6 +237,47 @@ func TestPublish_BypassSocketGuardedOrWarned(t *testing.T) {
 	}
 }
 
+// Processes started later in a bypass container (exec, health probes) can
+// be handed the host socket too, so they get the bind filter's refusals:
+// io_uring is refused to them as to the container's command, and not in a
+// container without bypass.
+func TestPublish_BypassRefusalsReachExec(t *testing.T) {
+	requires(t, Slirp4netns)
+	img := busyboxImage(t)
+	probe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The role's variable is in the containers' environment: their
+	// command (sleep) ignores it, the health probe runs /probe with it.
+	run := func(network string) string {
+		name := containerName(t)
+		args := []string{"run", "-d", "--name", name, "-v", probe + ":/probe:ro", "-e", roleEnv + "=iouring",
+			"--health-cmd", "/probe > /probe-out", "--health-interval", "100ms", "-p", fmt.Sprintf("127.0.0.1:%d:80", freePort(t))}
+		if network != "" {
+			args = append(args, "--network", network)
+		}
+		nook(t, append(args, img, "sleep", "300")...).Ok()
+		t.Cleanup(func() { newCmd(t).Run("rm", "-f", name).Wait() })
+		return name
+	}
+	plain, bypass := run(""), run("slirp4netns:port_handler=bypass")
+	if got := nook(t, "exec", plain, "/probe").Ok().Line(); got != "io_uring: ok" {
+		t.Fatalf("control, exec in a container without bypass: %q; io_uring must work here for this test to tell nook's refusal from the kernel's", got)
+	}
+	const refused = "io_uring: function not implemented"
+	// nook-runtime's fast exec, then the full CLI's (-d: the fast path
+	// does not serve it), then the monitor's health probe.
+	nook(t, "exec", bypass, "/probe").Ok().StdoutIs(refused)
+	nook(t, "exec", "-d", bypass, "sh", "-c", "/probe > /exec-d-out").Ok()
+	for _, out := range []string{"/exec-d-out", "/probe-out"} {
+		waitFor(t, 5*time.Second, out+" to be written", func() bool {
+			return newCmd(t).Run("exec", bypass, "cat", out).Wait().Line() != ""
+		})
+		nook(t, "exec", bypass, "cat", out).Ok().StdoutIs(refused)
+	}
+}
+
 // tcpFilterRefused: the kernel refuses this (unprivileged) test a socket
 // filter on a TCP socket of the host's network namespace.
 func tcpFilterRefused(t *testing.T) bool {

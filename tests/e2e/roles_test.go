@@ -26,6 +26,8 @@ func runRole(role string, args []string) int {
 		err = udpEcho(args)
 	case "bindconnect":
 		err = bindConnect(args)
+	case "iouring":
+		ioUringProbe()
 	default:
 		err = fmt.Errorf("unknown role %q", role)
 	}
@@ -103,4 +105,17 @@ func bindConnect(args []string) error {
 	_, err = unix.Write(fd, []byte("ESCAPED\n"))
 	fmt.Println("connected")
 	return err
+}
+
+// ioUringProbe prints whether io_uring_setup works for this process:
+// "io_uring: ok" or "io_uring: ERROR".
+func ioUringProbe() {
+	var params [120]byte // struct io_uring_params
+	fd, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, 1, uintptr(unsafe.Pointer(&params[0])), 0)
+	if errno != 0 {
+		fmt.Printf("io_uring: %v\n", errno)
+		return
+	}
+	unix.Close(int(fd))
+	fmt.Println("io_uring: ok")
 }
