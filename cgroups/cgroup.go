@@ -196,3 +196,35 @@ func writeFile(path, s string) error {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Update applies l, the container's complete new limits, to the existing
+// cgroup dir of a running container (`nook update`): it enables the
+// controllers l needs and writes its limits, without creating, moving or
+// removing anything. A limit l leaves at zero is lifted ("max") where its
+// controller is on.
+func Update(dir string, l Limits) error {
+	if _, err := os.Stat(filepath.Join(dir, "cgroup.procs")); err != nil {
+		return fmt.Errorf("cgroup %s: %w", dir, err)
+	}
+	if need := l.Controllers(); len(need) > 0 {
+		if err := enable(filepath.Dir(dir), need); err != nil {
+			return err
+		}
+	}
+	var lift []string
+	if l.Memory <= 0 {
+		lift = append(lift, "memory.max", "memory.swap.max")
+	}
+	if l.NanoCPUs <= 0 {
+		lift = append(lift, "cpu.max")
+	}
+	if l.PidsLimit <= 0 {
+		lift = append(lift, "pids.max")
+	}
+	for _, f := range lift {
+		if err := writeFile(filepath.Join(dir, f), "max"); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("set %s=max in cgroup %s: %w", f, dir, err)
+		}
+	}
+	return writeLimits(dir, l)
+}

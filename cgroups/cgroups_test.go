@@ -122,6 +122,35 @@ func TestSetup_EnablesControllersAndWritesLimits(t *testing.T) {
 	}
 }
 
+// Update writes the complete new limits into a running container's
+// cgroup: set ones are written, the controllers enabled, lifted ones go
+// back to "max" where the controller is on, and nothing is created.
+func TestUpdate_WritesAndLiftsLimits(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "me")
+	fakeCgroup(t, filepath.Join(base, ParentName), map[string]string{"cgroup.subtree_control": ""})
+	dir := filepath.Join(base, ParentName, "ctr")
+	fakeCgroup(t, dir, map[string]string{"memory.max": "67108864", "cpu.max": "50000 100000", "pids.max": "10"})
+	if err := Update(dir, Limits{PidsLimit: 99}); err != nil {
+		t.Fatal(err)
+	}
+	for file, want := range map[string]string{
+		filepath.Join(base, ParentName, "cgroup.subtree_control"): "+pids",
+		filepath.Join(dir, "memory.max"):                          "max",
+		filepath.Join(dir, "cpu.max"):                             "max",
+		filepath.Join(dir, "pids.max"):                            "99",
+	} {
+		if b, _ := os.ReadFile(file); string(b) != want {
+			t.Errorf("%s = %q, want %q", file, b, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "memory.swap.max")); !os.IsNotExist(err) {
+		t.Errorf("Update created memory.swap.max (no swap accounting here): %v", err)
+	}
+	if err := Update(filepath.Join(base, "nosuch"), Limits{}); err == nil {
+		t.Errorf("Update of a missing cgroup must fail")
+	}
+}
+
 func TestWriteLimits_Edges(t *testing.T) {
 	dir := t.TempDir()
 	fakeCgroup(t, dir, map[string]string{"memory.max": "", "cpu.max": ""})

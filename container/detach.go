@@ -30,6 +30,7 @@ func (m *Manager) StartDetached(r *Record) error {
 		return nil
 	}
 	os.Remove(filepath.Join(m.Dir(r.ID), monitor.StopFile))
+	os.Remove(filepath.Join(m.Dir(r.ID), monitor.RestartPolicyFile)) // the record has it now
 	if err := m.joinNetwork(r); err != nil {
 		return err
 	}

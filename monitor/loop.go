@@ -58,11 +58,12 @@ func (m *monitor) shouldRestart(code int) bool {
 	if m.stoppedByUser() {
 		return false
 	}
-	switch m.cfg.Restart {
+	name, maxRetries := m.restartPolicy()
+	switch name {
 	case "always", "unless-stopped":
 		return true
 	case "on-failure":
-		return code != 0 && (m.cfg.MaxRetries == 0 || m.state.RestartCount < m.cfg.MaxRetries)
+		return code != 0 && (maxRetries == 0 || m.state.RestartCount < maxRetries)
 	}
 	return false
 }

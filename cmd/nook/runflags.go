@@ -5,7 +5,7 @@ import "github.com/urfave/cli/v2"
 // createFlags are the flags shared by run and create, grouped like
 // Docker's help.
 func createFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		// Process
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set environment variables", Category: "Process"},
 		&cli.StringSliceFlag{Name: "env-file", Usage: "read in a file of environment variables", Category: "Process"},
@@ -49,7 +49,12 @@ func createFlags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "cap-drop", Usage: "drop Linux capabilities", Category: "Security"},
 		&cli.BoolFlag{Name: "privileged", Usage: "give extended privileges (all capabilities within the user namespace)", Category: "Security"},
 		&cli.StringSliceFlag{Name: "security-opt", Usage: "security options", Category: "Security"},
-		// Resources
+	}, resourceFlags()...)
+}
+
+// resourceFlags are run's, create's and update's resource limits.
+func resourceFlags() []cli.Flag {
+	return []cli.Flag{
 		&cli.StringFlag{Name: "memory", Aliases: []string{"m"}, Usage: "memory limit (needs cgroup v2 delegation)", Category: "Resources"},
 		&cli.StringFlag{Name: "memory-swap", Usage: "swap limit equal to memory plus swap: '-1' to enable unlimited swap", Category: "Resources"},
 		&cli.StringFlag{Name: "cpus", Usage: "number of CPUs (needs cgroup v2 delegation)", Category: "Resources"},
