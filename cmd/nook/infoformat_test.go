@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/nook-dev/nook/internal/errdefs"
+)
+
+func TestBinarySize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0B", 1023: "1023B", 1024: "1KiB", 16644587520: "15.5GiB", 2 << 20: "2MiB"} {
+		if got := binarySize(n); got != want {
+			t.Errorf("binarySize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestWriteFormatted_VersionFields(t *testing.T) {
+	var out bytes.Buffer
+	if err := writeFormatted(&out, "{{.Server.Version}} {{.Client.APIVersion}} {{.Server.APIVersion}}", newVersionInfo()); err != nil {
+		t.Fatal(err)
+	}
+	if want := version + " " + apiVersion + " " + apiVersion + "\n"; out.String() != want {
+		t.Fatalf("got %q, want %q", out.String(), want)
+	}
+	out.Reset()
+	if err := writeFormatted(&out, "json", newVersionInfo()); err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ Client, Server map[string]any }
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Fatalf("json: %v: %s", err, out.String())
+	}
+	if v.Client["ApiVersion"] != apiVersion || v.Server["Version"] != version || v.Server["ApiVersion"] != apiVersion {
+		t.Fatalf("json fields: %s", out.String())
+	}
+}
+
+func TestWriteFormatted_BadTemplateExits64(t *testing.T) {
+	err := writeFormatted(&bytes.Buffer{}, "{{", newVersionInfo())
+	var ee *errdefs.ExitError
+	if !errors.As(err, &ee) || ee.Code != 64 {
+		t.Fatalf("err = %v, want exit 64", err)
+	}
+	if err := writeFormatted(&bytes.Buffer{}, "{{.Nope}}", newVersionInfo()); err == nil {
+		t.Fatal("a missing field must fail")
+	}
+}

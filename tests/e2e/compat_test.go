@@ -1,0 +1,40 @@
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// Tools ask version and info for single fields (testcontainers, CI
+// scripts); Docker renders --format against its data and exits 64 on a
+// template that does not parse.
+func TestVersionInfo_Format(t *testing.T) {
+	v := nook(t, "version", "--format", "{{.Server.Version}}").Ok().Line()
+	if v == "" || v != nook(t, "version", "-f", "{{.Client.Version}}").Ok().Line() {
+		t.Fatalf("Server.Version %q must be non-empty and equal Client.Version", v)
+	}
+	nook(t, "version", "--format", "{{.Client.APIVersion}}").Ok().StdoutMatches(`^1\.4\d\n$`)
+	var ver struct{ Client, Server map[string]any }
+	if err := json.Unmarshal([]byte(nook(t, "version", "--format", "json").Ok().Stdout()), &ver); err != nil || ver.Server["ApiVersion"] == nil {
+		t.Fatalf("version --format json: %v %v", err, ver)
+	}
+	nook(t, "version", "--format", "{{").Exit(64).StderrContains("template parsing error")
+
+	nook(t, "info", "--format", "{{.OSType}}").Ok().StdoutIs("linux")
+	nook(t, "info", "--format", "{{.CgroupVersion}}").Ok().StdoutMatches(`^[12]\n$`)
+	var sec []string
+	if err := json.Unmarshal([]byte(nook(t, "info", "-f", "{{json .SecurityOptions}}").Ok().Stdout()), &sec); err != nil ||
+		!strings.Contains(strings.Join(sec, ","), "name=rootless") {
+		t.Fatalf("info SecurityOptions %v (%v): rootless detection needs name=rootless", sec, err)
+	}
+	var info map[string]any
+	if err := json.Unmarshal([]byte(nook(t, "info", "--format", "{{json .}}").Ok().Stdout()), &info); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"ServerVersion", "Driver", "DockerRootDir", "NCPU", "MemTotal", "Containers", "Images"} {
+		if _, ok := info[k]; !ok {
+			t.Errorf("info --format json lacks %s: %v", k, info)
+		}
+	}
+}
