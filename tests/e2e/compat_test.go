@@ -38,3 +38,19 @@ func TestVersionInfo_Format(t *testing.T) {
 		}
 	}
 }
+
+// docker stop/restart -s SIG (Docker 23+) send SIG instead of the stop
+// signal; a bad name fails without stopping anything.
+func TestStop_SignalFlag(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "--name", name, img, "sh", "-c", "trap 'echo got-hup; exit 7' HUP; while :; do sleep 0.1; done").Ok()
+	defer nook(t, "rm", "-f", name)
+	nook(t, "stop", "-s", "BOGUS", name).Exit(1).StderrContains("BOGUS")
+	nook(t, "inspect", "-f", "{{.State.Status}}", name).Ok().StdoutIs("running")
+	nook(t, "stop", "-t", "20", "--signal", "HUP", name).Ok().StdoutIs(name)
+	nook(t, "inspect", "-f", "{{.State.ExitCode}}", name).Ok().StdoutIs("7")
+	nook(t, "logs", name).Ok().StdoutIs("got-hup")
+	nook(t, "restart", "-s", "SIGHUP", "-t", "20", name).Ok().StdoutIs(name)
+	nook(t, "inspect", "-f", "{{.State.Status}}", name).Ok().StdoutIs("running")
+}
