@@ -25,12 +25,24 @@ func inspectAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
 		return &usageErr{msg: "\"nook inspect\" requires at least 1 argument.\nSee 'nook inspect --help'."}
 	}
+	typ := c.String("type")
+	switch typ {
+	case "", "container", "image", "volume":
+	default:
+		return fmt.Errorf("%q is not a valid value for --type", typ)
+	}
 	var objs []any
 	failed := false
 	for _, ref := range c.Args().Slice() {
-		obj, err := s.inspectObject(ref, c.String("type"))
+		obj, err := s.inspectObject(ref, typ)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "Error: No such object: %s\n", ref)
+			// With --type Docker reports that type's own error
+			// ("No such container: x"); untyped, "No such object".
+			if typ != "" {
+				printError(os.Stderr, err)
+			} else {
+				fmt.Fprintf(os.Stderr, "Error: No such object: %s\n", ref)
+			}
 			failed = true
 			continue
 		}

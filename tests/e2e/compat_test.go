@@ -54,3 +54,19 @@ func TestStop_SignalFlag(t *testing.T) {
 	nook(t, "restart", "-s", "SIGHUP", "-t", "20", name).Ok().StdoutIs(name)
 	nook(t, "inspect", "-f", "{{.State.Status}}", name).Ok().StdoutIs("running")
 }
+
+// inspect --type names the type in its not-found error, as Docker's typed
+// inspectors do, and rejects a type it does not know.
+func TestInspect_TypeErrors(t *testing.T) {
+	img := busyboxImage(t)
+	missing := uniqueName(t, "missing")
+	nook(t, "inspect", "--type", "container", img).Exit(1).StderrContains("No such container: " + img)
+	nook(t, "inspect", "--type", "image", missing).Exit(1).StderrContains("No such image: " + missing)
+	nook(t, "inspect", "--type", "volume", missing).Exit(1).StderrContains("no such volume")
+	nook(t, "inspect", missing).Exit(1).StderrContains("Error: No such object: " + missing)
+	r := nook(t, "inspect", "--type", "bogus", img).Exit(1).StderrContains(`"bogus" is not a valid value for --type`)
+	if r.Stdout() != "" {
+		t.Fatalf("an invalid --type must print nothing on stdout, got %q", r.Stdout())
+	}
+	nook(t, "inspect", "--type", "image", "-f", "{{.Id}}", img).Ok().StdoutMatches(`^sha256:[0-9a-f]{64}\n$`)
+}
