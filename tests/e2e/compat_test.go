@@ -70,3 +70,20 @@ func TestInspect_TypeErrors(t *testing.T) {
 	}
 	nook(t, "inspect", "--type", "image", "-f", "{{.Id}}", img).Ok().StdoutMatches(`^sha256:[0-9a-f]{64}\n$`)
 }
+
+// docker history: --no-trunc prints full sha256: IDs, -H=false byte
+// counts and RFC 3339 dates.
+func TestHistory_NoTruncAndHuman(t *testing.T) {
+	img := busyboxImage(t)
+	id := nook(t, "image", "inspect", "-f", "{{.Id}}", img).Ok().Line()
+	full := strings.Split(nook(t, "history", "--no-trunc", "-q", img).Ok().Line(), "\n")
+	if full[0] != id {
+		t.Fatalf("history --no-trunc -q top row %q, want %q", full[0], id)
+	}
+	short := strings.Split(nook(t, "history", "-q", img).Ok().Line(), "\n")
+	if short[0] != strings.TrimPrefix(id, "sha256:")[:12] {
+		t.Fatalf("history -q top row %q, want the short ID of %s", short[0], id)
+	}
+	nook(t, "history", "-H=false", "--format", "{{.Size}}|{{.CreatedSince}}", img).Ok().
+		StdoutMatches(`^[0-9]+\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)\n`)
+}
