@@ -87,3 +87,28 @@ func TestHistory_NoTruncAndHuman(t *testing.T) {
 	nook(t, "history", "-H=false", "--format", "{{.Size}}|{{.CreatedSince}}", img).Ok().
 		StdoutMatches(`^[0-9]+\|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)\n`)
 }
+
+// ps template fields scripts use: .Mounts (volume names, bind sources),
+// .LocalVolumes, .Label "k"; --format json carries them and Size "0B"
+// (Docker computes sizes only when asked).
+func TestPs_MountsLabelsJSON(t *testing.T) {
+	img := busyboxImage(t)
+	name, vol := containerName(t), uniqueName(t, "vol")
+	dir := t.TempDir()
+	nook(t, "run", "-d", "--name", name, "-l", "com.example.tier=web", "-v", vol+":/data", "-v", dir+":/host", img, "sleep", "300").Ok()
+	defer nook(t, "volume", "rm", vol)
+	defer nook(t, "rm", "-f", name)
+	row := nook(t, "ps", "-f", "name=^"+name+"$", "--no-trunc", "--format", `{{.Mounts}}|{{.LocalVolumes}}|{{.Label "com.example.tier"}}`).Ok().Line()
+	if row != vol+","+dir+"|1|web" && row != dir+","+vol+"|1|web" {
+		t.Fatalf("ps .Mounts|.LocalVolumes|.Label: got %q, want %s and %s, 1, web", row, vol, dir)
+	}
+	nook(t, "ps", "-f", "name=^"+name+"$", "--format", `table {{.Label "com.example.tier"}}\t{{.LocalVolumes}}`).Ok().
+		StdoutMatches(`^tier\s+LOCAL VOLUMES\nweb\s+1\n$`)
+	var j map[string]string
+	if err := json.Unmarshal([]byte(nook(t, "ps", "-f", "name=^"+name+"$", "--format", "json").Ok().Line()), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j["Size"] != "0B" || j["LocalVolumes"] != "1" || !strings.Contains(j["Mounts"], vol[:min(len(vol), 14)]) {
+		t.Fatalf("ps --format json: Size %q (want 0B), LocalVolumes %q (want 1), Mounts %q (want %s)", j["Size"], j["LocalVolumes"], j["Mounts"], vol)
+	}
+}
