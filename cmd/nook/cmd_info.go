@@ -8,6 +8,7 @@ import (
 
 	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/fuseoverlay"
+	"github.com/nook-dev/nook/internal/format"
 	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/userns"
 )
@@ -65,7 +66,7 @@ func infoAction(c *cli.Context, s *session) error {
 	fmt.Fprintf(w, " Server Version: %s\n Storage Driver: %s\n  Why: %s\n", version, s.store.Driver.Name, s.store.Driver.Reason)
 	printCgroupInfo(w, cgroups.Detect())
 	fmt.Fprintf(w, " Security Options:\n  name=rootless\n  name=cgroupns\n Kernel Version: %s\n Operating System: %s\n OSType: linux\n Architecture: %s\n CPUs: %d\n Total Memory: %s\n",
-		fuseoverlay.KernelRelease(), osName(), machine(), runtime.NumCPU(), binarySize(memTotal()))
+		fuseoverlay.KernelRelease(), osName(), machine(), runtime.NumCPU(), format.BytesSize(memTotal()))
 	fmt.Fprintf(w, " Docker Root Dir: %s\n Runtime Dir: %s\n Keeper PID: %d\n Host UID: %d\n", s.dataDir, s.id.RuntimeDir, keeper.PID, s.id.HostUID)
 	helper := helperexe.Path()
 	if helper == "/proc/self/exe" {

@@ -166,14 +166,3 @@ func hostname() string {
 	return h
 }
 
-// binarySize is go-units BytesSize ("15.5GiB"), which docker info uses
-// for Total Memory.
-func binarySize(n int64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB"}
-	f, i := float64(n), 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	return strconv.FormatFloat(f, 'g', 4, 64) + units[i]
-}

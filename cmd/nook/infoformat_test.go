@@ -9,14 +9,6 @@ import (
 	"github.com/nook-dev/nook/internal/errdefs"
 )
 
-func TestBinarySize(t *testing.T) {
-	for n, want := range map[int64]string{0: "0B", 1023: "1023B", 1024: "1KiB", 16644587520: "15.5GiB", 2 << 20: "2MiB"} {
-		if got := binarySize(n); got != want {
-			t.Errorf("binarySize(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
-
 func TestWriteFormatted_VersionFields(t *testing.T) {
 	var out bytes.Buffer
 	if err := writeFormatted(&out, "{{.Server.Version}} {{.Client.APIVersion}} {{.Server.APIVersion}}", newVersionInfo()); err != nil {
