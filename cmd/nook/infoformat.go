@@ -165,4 +165,3 @@ func hostname() string {
 	h, _ := os.Hostname()
 	return h
 }
-
