@@ -12,6 +12,7 @@ import (
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/format"
 )
 
 func init() {
@@ -113,7 +114,10 @@ func (s *session) imageUsers(imageID string) []string {
 // template fields).
 type imageRow struct {
 	ID, Repository, Tag, Digest, CreatedSince, CreatedAt, Size string
-	created                                                    time.Time
+	// Docker's list leaves these uncounted: N/A, except VirtualSize,
+	// which is Size in go-units HumanSize (4 digits).
+	Containers, SharedSize, UniqueSize, VirtualSize string
+	created                                         time.Time
 }
 
 func imageRows(list []image.Summary, noTrunc bool) []imageRow {
@@ -124,7 +128,8 @@ func imageRows(list []image.Summary, noTrunc bool) []imageRow {
 			id = "sha256:" + img.ID
 		}
 		base := imageRow{ID: id, Digest: "<none>", CreatedSince: humanDuration(time.Since(img.Created)) + " ago",
-			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size), created: img.Created}
+			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size), created: img.Created,
+			Containers: "N/A", SharedSize: "N/A", UniqueSize: "N/A", VirtualSize: format.HumanSizeWithPrecision(float64(img.Size), 4)}
 		if len(img.Names) == 0 {
 			r := base
 			r.Repository, r.Tag = "<none>", "<none>"
@@ -168,22 +173,13 @@ func imagesAction(c *cli.Context, s *session) error {
 	if ref := c.Args().First(); ref != "" {
 		rows = filterRows(rows, ref)
 	}
-	format := c.String("format")
-	switch {
-	case c.Bool("quiet"):
-		format = "{{.ID}}"
-	case format == "":
-		format = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-		if c.Bool("digests") {
-			format = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-		}
+	def := "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+	if c.Bool("digests") {
+		def = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
 	}
-	return renderTable(c.App.Writer, format, imageHeaders, rows)
-}
-
-var imageHeaders = map[string]string{
-	"ID": "IMAGE ID", "Repository": "REPOSITORY", "Tag": "TAG", "Digest": "DIGEST",
-	"CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "Size": "SIZE",
+	// A bare "table" means the default table, as in docker/cli.
+	tmpl := format.SelectFormat(c.String("format"), c.Bool("quiet"), def, format.QuietFormat)
+	return format.WriteTable(c.App.Writer, tmpl, format.ImageHeader, rows)
 }
 
 // filterRows keeps the rows of `nook images REPO[:TAG]`; a registry's

@@ -126,22 +126,18 @@ func psAction(c *cli.Context, s *session) error {
 	if n >= 0 && len(out) > n {
 		out = out[:n]
 	}
-	format := c.String("format")
-	switch {
-	case c.Bool("quiet"):
-		format = "{{.ID}}"
-	case format == "":
-		format = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
-		if c.Bool("size") {
-			format += "\t{{.Size}}"
-		}
+	def := format.PsFormat
+	if c.Bool("size") {
+		def += format.PsSizeSuffix
 	}
-	if c.Bool("size") || strings.Contains(format, ".Size") {
+	// A bare "table" means the default table, as in docker/cli.
+	tmpl := format.SelectFormat(c.String("format"), c.Bool("quiet"), def, format.QuietFormat)
+	if c.Bool("size") || strings.Contains(tmpl, ".Size") {
 		if err := fillSizes(s, out); err != nil {
 			return err
 		}
 	}
-	return renderTable(c.App.Writer, format, psHeaders, out)
+	return renderTable(c.App.Writer, tmpl, psHeaders, out)
 }
 
 var psHeaders = map[string]string{

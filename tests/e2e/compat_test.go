@@ -112,3 +112,18 @@ func TestPs_MountsLabelsJSON(t *testing.T) {
 		t.Fatalf("ps --format json: Size %q (want 0B), LocalVolumes %q (want 1), Mounts %q (want %s)", j["Size"], j["LocalVolumes"], j["Mounts"], vol)
 	}
 }
+
+// images template fields Docker has (.Containers .SharedSize .UniqueSize
+// .VirtualSize, N/A when uncounted), and a bare "table" format meaning
+// the default table for images and ps.
+func TestImagesPs_FormatFieldsAndBareTable(t *testing.T) {
+	img := busyboxImage(t)
+	nook(t, "images", "--format", "{{.Containers}} {{.SharedSize}} {{.UniqueSize}} {{.VirtualSize}}", img).Ok().
+		StdoutMatches(`^N/A N/A N/A [0-9.]+[kMG]?B\n$`)
+	var j map[string]string
+	if err := json.Unmarshal([]byte(nook(t, "images", "--format", "json", img).Ok().Line()), &j); err != nil || j["Containers"] != "N/A" || j["VirtualSize"] == "" {
+		t.Fatalf("images --format json: %v %v", err, j)
+	}
+	nook(t, "images", "--format", "table", img).Ok().StdoutMatches(`^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\nbusybox\s+latest\s+[0-9a-f]{12}\s`)
+	nook(t, "ps", "--format", "table", "-n", "1").Ok().StdoutMatches(`^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\n`)
+}
