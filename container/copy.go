@@ -111,6 +111,15 @@ func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string, o CopyOptions) (int
 	var n int64
 	err = m.withDestination(r, dstPath, func(dst string) error {
 		n, err = copyPath(src, filepath.Base(hostSrc), dst, contentsOnly(hostSrc), o)
+		if errors.Is(err, errdefs.ErrNotFound) {
+			// copyPath names the host path under the storage
+			// directory; say which container directory is missing.
+			dir := path.Clean("/" + dstPath)
+			if !strings.HasSuffix(dstPath, "/") {
+				dir = path.Dir(dir)
+			}
+			return errdefs.NotFound("Could not find the file %s in container %s", dir, r.Name)
+		}
 		return err
 	})
 	return n, err

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -126,4 +128,23 @@ func TestImagesPs_FormatFieldsAndBareTable(t *testing.T) {
 	}
 	nook(t, "images", "--format", "table", img).Ok().StdoutMatches(`^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\nbusybox\s+latest\s+[0-9a-f]{12}\s`)
 	nook(t, "ps", "--format", "table", "-n", "1").Ok().StdoutMatches(`^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES\n`)
+}
+
+// cp into a container directory that does not exist names the container
+// path, never the host path under nook's storage.
+func TestCp_MissingContainerDirNamesContainerPath(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "create", "--name", name, img, "true").Ok()
+	defer nook(t, "rm", "-f", name)
+	src := filepath.Join(t.TempDir(), "f.txt")
+	if err := os.WriteFile(src, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for dst, dir := range map[string]string{"/nodir/sub/": "/nodir/sub", "/nodir/x": "/nodir"} {
+		r := nook(t, "cp", src, name+":"+dst).Exit(1).StderrContains("Could not find the file " + dir + " in container " + name)
+		if strings.Contains(r.Stderr(), "/storage/") {
+			t.Fatalf("cp error leaks a storage path: %s", r.Stderr())
+		}
+	}
 }
