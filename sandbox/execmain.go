@@ -49,7 +49,7 @@ func ExecMain() {
 	if host {
 		err = execHost(&p)
 	} else {
-		err = execProcess(&p, false)
+		err = execProcess(&p, false, false)
 	}
 	ie := &InitError{Code: 126, Message: fmt.Sprint(err)}
 	errors.As(err, &ie)

@@ -148,3 +148,15 @@ func TestCp_MissingContainerDirNamesContainerPath(t *testing.T) {
 		}
 	}
 }
+
+// exec -w of a missing directory fails as in Docker (runc's chdir error),
+// where run -w creates it; exec must not change the container's files.
+func TestExec_WorkdirMissingFails(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "--name", name, "-w", "/made/by/run", img, "sleep", "300").Ok()
+	defer nook(t, "rm", "-f", name)
+	nook(t, "exec", name, "pwd").Ok().StdoutIs("/made/by/run")
+	nook(t, "exec", "-w", "/nonexistent", name, "pwd").Exit(126).StderrContains(`chdir to cwd ("/nonexistent")`, "no such file or directory")
+	nook(t, "exec", name, "test", "-e", "/nonexistent").Exit(1)
+}
