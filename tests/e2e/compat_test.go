@@ -160,3 +160,15 @@ func TestExec_WorkdirMissingFails(t *testing.T) {
 	nook(t, "exec", "-w", "/nonexistent", name, "pwd").Exit(126).StderrContains(`chdir to cwd ("/nonexistent")`, "no such file or directory")
 	nook(t, "exec", name, "test", "-e", "/nonexistent").Exit(1)
 }
+
+// logs -t prints Docker's fixed nine-digit timestamps; --details is
+// accepted (a space stands for the empty attribute list).
+func TestLogs_TimestampsAndDetails(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "--name", name, img, "sh", "-c", "echo a; echo b").Ok()
+	defer nook(t, "rm", "-f", name)
+	nook(t, "wait", name).Ok().StdoutIs("0")
+	nook(t, "logs", "-t", name).Ok().StdoutMatches(`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z [ab]\n){2}$`)
+	nook(t, "logs", "--details", "--tail", "1", name).Ok().StdoutMatches(`^ b\n$`)
+}
