@@ -110,6 +110,9 @@ func psAction(c *cli.Context, s *session) error {
 	if err != nil {
 		return err
 	}
+	if err := filters.resolveRefs(s.ctrs.Lookup); err != nil {
+		return err
+	}
 	var out []psRow
 	for _, r := range rows {
 		if !c.Bool("all") && c.Int("last") < 0 && !c.Bool("latest") && r.State != "running" && r.State != "restarting" && r.State != "paused" && !filters.has("status") {

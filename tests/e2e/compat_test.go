@@ -172,3 +172,45 @@ func TestLogs_TimestampsAndDetails(t *testing.T) {
 	nook(t, "logs", "-t", name).Ok().StdoutMatches(`^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z [ab]\n){2}$`)
 	nook(t, "logs", "--details", "--tail", "1", name).Ok().StdoutMatches(`^ b\n$`)
 }
+
+// ps filters from Docker's list that scripts use: before=/since= (by
+// creation, naming a container), volume=, publish=/expose=.
+func TestPs_FiltersBeforeSinceVolumePublish(t *testing.T) {
+	img := busyboxImage(t)
+	first, second, third := containerName(t), containerName(t), containerName(t)
+	vol := uniqueName(t, "vol")
+	nook(t, "create", "--name", first, img, "true").Ok()
+	defer nook(t, "rm", "-f", first)
+	nook(t, "create", "--name", second, "-v", vol+":/data", "-p", "127.0.0.1::8080", img, "true").Ok()
+	defer nook(t, "volume", "rm", vol)
+	defer nook(t, "rm", "-f", second)
+	nook(t, "create", "--name", third, img, "true").Ok()
+	defer nook(t, "rm", "-f", third)
+	mine := func(args ...string) string {
+		out := nook(t, append([]string{"ps", "-a", "--format", "{{.Names}}"}, args...)...).Ok().Stdout()
+		var got []string
+		for _, n := range strings.Fields(out) {
+			if n == first || n == second || n == third {
+				got = append(got, n)
+			}
+		}
+		return strings.Join(got, " ")
+	}
+	for _, c := range []struct{ filter, want string }{
+		{"before=" + second, first},
+		{"since=" + second, third},
+		{"volume=" + vol, second},
+		{"volume=/data", second},
+		{"publish=8080", second},
+		{"publish=8000-8100/tcp", second},
+		{"publish=8080/udp", ""},
+		{"expose=8080", second}, // published ports are exposed too
+		{"expose=9000", ""},
+	} {
+		if got := mine("-f", c.filter); got != c.want {
+			t.Errorf("ps -a -f %s: got %q, want %q", c.filter, got, c.want)
+		}
+	}
+	nook(t, "ps", "-f", "before="+uniqueName(t, "missing")).Exit(1).StderrContains("No such container")
+	nook(t, "ps", "-f", "publish=x").Exit(1).StderrContains("invalid filter")
+}
