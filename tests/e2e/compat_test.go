@@ -214,3 +214,13 @@ func TestPs_FiltersBeforeSinceVolumePublish(t *testing.T) {
 	nook(t, "ps", "-f", "before="+uniqueName(t, "missing")).Exit(1).StderrContains("No such container")
 	nook(t, "ps", "-f", "publish=x").Exit(1).StderrContains("invalid filter")
 }
+
+// A word that is no command, at the top or in a group, is Docker's
+// "is not a docker command" with exit 1 (urfave/cli said "No help topic",
+// exit 3); the bare group and `help` still show help.
+func TestUnknownCommand(t *testing.T) {
+	nook(t, "bogus").Exit(1).StderrContains("nook: 'bogus' is not a nook command.", "See 'nook --help'")
+	nook(t, "volume", "bogus").Exit(1).StderrContains("nook: 'volume bogus' is not a nook command.")
+	nook(t, "volume").Ok().StdoutMatches(`(?s)nook volume.*create`)
+	nook(t, "help", "ps").Ok().StdoutMatches(`nook ps`)
+}
