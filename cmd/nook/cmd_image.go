@@ -179,6 +179,7 @@ func imagesAction(c *cli.Context, s *session) error {
 	}
 	// A bare "table" means the default table, as in docker/cli.
 	tmpl := format.SelectFormat(c.String("format"), c.Bool("quiet"), def, format.QuietFormat)
+	warnQuietFormat(c)
 	return format.WriteTable(c.App.Writer, tmpl, format.ImageHeader, rows)
 }
 

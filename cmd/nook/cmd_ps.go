@@ -135,6 +135,7 @@ func psAction(c *cli.Context, s *session) error {
 	}
 	// A bare "table" means the default table, as in docker/cli.
 	tmpl := format.SelectFormat(c.String("format"), c.Bool("quiet"), def, format.QuietFormat)
+	warnQuietFormat(c)
 	if c.Bool("size") || strings.Contains(tmpl, ".Size") {
 		if err := fillSizes(s, out); err != nil {
 			return err

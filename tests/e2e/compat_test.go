@@ -224,3 +224,12 @@ func TestUnknownCommand(t *testing.T) {
 	nook(t, "volume").Ok().StdoutMatches(`(?s)nook volume.*create`)
 	nook(t, "help", "ps").Ok().StdoutMatches(`nook ps`)
 }
+
+// -q wins over --format in ps and images, with docker/cli's warning on
+// stderr (stdout stays a clean ID list).
+func TestQuietOverridesFormatWithWarning(t *testing.T) {
+	img := busyboxImage(t)
+	const warning = "WARNING: Ignoring custom format, because both --format and --quiet are set."
+	nook(t, "images", "-q", "--format", "{{.Repository}}", img).Ok().StderrContains(warning).StdoutMatches(`^([0-9a-f]{12}\n)+$`)
+	nook(t, "ps", "-a", "-q", "--format", "{{.Names}}").Ok().StderrContains(warning).StdoutMatches(`^([0-9a-f]{12}\n)*$`)
+}
