@@ -233,3 +233,14 @@ func TestQuietOverridesFormatWithWarning(t *testing.T) {
 	nook(t, "images", "-q", "--format", "{{.Repository}}", img).Ok().StderrContains(warning).StdoutMatches(`^([0-9a-f]{12}\n)+$`)
 	nook(t, "ps", "-a", "-q", "--format", "{{.Names}}").Ok().StderrContains(warning).StdoutMatches(`^([0-9a-f]{12}\n)*$`)
 }
+
+// exec -t without -i needs no terminal on stdin (docker/cli CheckTty):
+// the process gets a pty and its output arrives with CRLF line ends.
+func TestExec_TtyWithoutInteractive(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "--name", name, img, "sleep", "300").Ok()
+	defer nook(t, "rm", "-f", name)
+	nook(t, "exec", "-t", name, "sh", "-c", "echo hi; tty").Ok().StdoutMatches(`^hi\r\n/dev/pts/\d+\r\n$`)
+	nook(t, "exec", "-it", name, "true").Exit(1).StderrContains("the input device is not a TTY")
+}
