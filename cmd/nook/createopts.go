@@ -27,6 +27,9 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 		Hostname: c.String("hostname"), Tty: c.Bool("tty"), Interactive: c.Bool("interactive"),
 		StopSignal: c.String("stop-signal"),
 	}
+	if o.Workdir != "" && !strings.HasPrefix(o.Workdir, "/") {
+		return o, errdefs.Invalid("the working directory '%s' is invalid, it needs to be an absolute path", o.Workdir)
+	}
 	if c.IsSet("entrypoint") {
 		ep := c.String("entrypoint")
 		o.Entrypoint = &ep
