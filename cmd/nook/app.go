@@ -81,6 +81,22 @@ func setUsageHandler(cmd *cli.Command) {
 
 type usageErr struct{ msg string }
 
+// argCount checks a command's number of arguments: "exactly" n when
+// exact, else "at least" n, in docker/cli's words.
+func argCount(c *cli.Context, n int, exact bool) error {
+	if c.NArg() == n || (!exact && c.NArg() > n) {
+		return nil
+	}
+	how, plural := "at least", "s"
+	if exact {
+		how = "exactly"
+	}
+	if n == 1 {
+		plural = ""
+	}
+	return &usageErr{msg: fmt.Sprintf("\"%s\" requires %s %d argument%s.\nSee '%s --help'.", c.Command.HelpName, how, n, plural, c.Command.HelpName)}
+}
+
 func (e *usageErr) Error() string { return e.msg }
 
 func usageError(c *cli.Context, err error) error {

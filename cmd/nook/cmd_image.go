@@ -77,6 +77,9 @@ func importAction(c *cli.Context, s *session) error {
 }
 
 func rmiAction(c *cli.Context, s *session) error {
+	if err := argCount(c, 1, false); err != nil {
+		return err
+	}
 	var failed error
 	for _, ref := range c.Args().Slice() {
 		res, err := s.store.Remove(ref, c.Bool("force"), s.imageUsers)

@@ -33,6 +33,9 @@ func (s *session) inspectImage(ref string) (any, error) {
 }
 
 func typedInspect(c *cli.Context, s *session, typ string) error {
+	if err := argCount(c, 1, false); err != nil {
+		return err
+	}
 	var objs []any
 	var failed error
 	for _, ref := range c.Args().Slice() {

@@ -244,3 +244,21 @@ func TestExec_TtyWithoutInteractive(t *testing.T) {
 	nook(t, "exec", "-t", name, "sh", "-c", "echo hi; tty").Ok().StdoutMatches(`^hi\r\n/dev/pts/\d+\r\n$`)
 	nook(t, "exec", "-it", name, "true").Exit(1).StderrContains("the input device is not a TTY")
 }
+
+// An empty name ("$UNSET" in a script) names no container, even when the
+// store holds exactly one (an empty prefix matched it); diff and export
+// without an argument are usage errors, not a diff or tar of that one.
+func TestEmptyRefNamesNothing(t *testing.T) {
+	s := freshStore(t)
+	img := s.busybox(t)
+	name := s.containerName()
+	s.Run("create", "--name", name, img, "true").Ok()
+	for _, args := range [][]string{{"rm", ""}, {"stop", ""}, {"logs", ""}, {"diff", ""}, {"export", ""}, {"inspect", "--type", "container", ""}} {
+		s.Run(args...).Exit(1).StderrContains("No such container")
+	}
+	s.Run("diff").Exit(125).StderrContains(`"nook diff" requires exactly 1 argument.`)
+	s.Run("export").Exit(125).StderrContains(`"nook export" requires exactly 1 argument.`)
+	s.Run("container", "inspect").Exit(125).StderrContains("requires at least 1 argument")
+	s.Run("rmi").Exit(125).StderrContains(`"nook rmi" requires at least 1 argument.`)
+	s.Run("inspect", "-f", "{{.Name}}", name).Ok().StdoutIs("/" + name)
+}
