@@ -262,3 +262,21 @@ func TestEmptyRefNamesNothing(t *testing.T) {
 	s.Run("rmi").Exit(125).StderrContains(`"nook rmi" requires at least 1 argument.`)
 	s.Run("inspect", "-f", "{{.Name}}", name).Ok().StdoutIs("/" + name)
 }
+
+// Prune reports as docker/cli: a section only when something went, a
+// blank line after it, then always "Total reclaimed space:".
+func TestPrune_ReportShape(t *testing.T) {
+	s := freshStore(t)
+	img := s.busybox(t)
+	s.Run("container", "prune", "-f").Ok().StdoutMatches(`^Total reclaimed space: 0B\n$`)
+	s.Run("image", "prune", "-f").Ok().StdoutMatches(`^Total reclaimed space: 0B\n$`)
+	id := s.Run("create", img, "true").Ok().Line()
+	s.Run("container", "prune", "-f").Ok().StdoutMatches(`^Deleted Containers:\n` + id + `\n\nTotal reclaimed space: [0-9.]+[kMG]?B\n$`)
+	// A second commit to the same tag leaves the first image dangling.
+	ctr := s.Run("create", img, "true").Ok().Line()
+	first := s.Run("commit", "-m", "one", ctr, "tmp:v1").Ok().Line()
+	s.Run("commit", "-m", "two", ctr, "tmp:v1").Ok()
+	s.Run("rm", ctr).Ok()
+	s.Run("image", "prune", "-f").Ok().StdoutMatches(`^Deleted Images:\ndeleted: ` + first + `\n\nTotal reclaimed space: [0-9.]+[kMG]?B\n$`)
+	s.Run("system", "prune", "-f").Ok().StdoutMatches(`^Total reclaimed space: 0B\n$`)
+}
