@@ -280,3 +280,19 @@ func TestPrune_ReportShape(t *testing.T) {
 	s.Run("image", "prune", "-f").Ok().StdoutMatches(`^Deleted Images:\ndeleted: ` + first + `\n\nTotal reclaimed space: [0-9.]+[kMG]?B\n$`)
 	s.Run("system", "prune", "-f").Ok().StdoutMatches(`^Total reclaimed space: 0B\n$`)
 }
+
+// inspect -s adds SizeRw and SizeRootFs; without it they are absent from
+// the JSON and render as <nil>, as Docker's *int64 fields.
+func TestInspect_Size(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "--name", name, img, "sh", "-c", "echo hello > /file").Ok()
+	defer nook(t, "rm", "-f", name)
+	for _, cmd := range [][]string{{"inspect", "-s"}, {"container", "inspect", "--size"}} {
+		nook(t, append(cmd, "-f", "{{.SizeRw}} {{.SizeRootFs}}", name)...).Ok().StdoutMatches(`^[1-9][0-9]* [1-9][0-9]{5,}\n$`)
+	}
+	nook(t, "inspect", "-f", "{{.SizeRw}}", name).Ok().StdoutIs("<nil>")
+	if out := nook(t, "inspect", name).Ok().Stdout(); strings.Contains(out, "SizeRw") {
+		t.Fatalf("inspect without -s must not carry SizeRw")
+	}
+}
