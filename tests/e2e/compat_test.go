@@ -296,3 +296,16 @@ func TestInspect_Size(t *testing.T) {
 		t.Fatalf("inspect without -s must not carry SizeRw")
 	}
 }
+
+// diff leaves out nook's own bind targets (/etc/hostname, hosts,
+// resolv.conf; Docker keeps them in its init layer): a fresh container
+// shows no change, a real one under /etc still shows with C /etc.
+func TestDiff_HidesEtcMountTargets(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	nook(t, "run", "-d", "--name", name, img, "sleep", "300").Ok()
+	defer nook(t, "rm", "-f", name)
+	nook(t, "diff", name).Ok().StdoutIs("")
+	nook(t, "exec", name, "sh", "-c", "echo 1.2.3.4 x >> /etc/hosts; touch /etc/newfile").Ok()
+	nook(t, "diff", name).Ok().StdoutIs("C /etc\nA /etc/newfile")
+}
