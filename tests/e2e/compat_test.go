@@ -309,3 +309,18 @@ func TestDiff_HidesEtcMountTargets(t *testing.T) {
 	nook(t, "exec", name, "sh", "-c", "echo 1.2.3.4 x >> /etc/hosts; touch /etc/newfile").Ok()
 	nook(t, "diff", name).Ok().StdoutIs("C /etc\nA /etc/newfile")
 }
+
+// cp out of /etc/hostname (hosts, resolv.conf) gives what the container
+// sees there, the bind-mounted file, not the empty target in the layer.
+func TestCp_EtcMountedFiles(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	id := nook(t, "run", "-d", "--name", name, img, "sleep", "300").Ok().Line()
+	defer nook(t, "rm", "-f", name)
+	dst := filepath.Join(t.TempDir(), "hn")
+	nook(t, "cp", name+":/etc/hostname", dst).Ok()
+	if b, _ := os.ReadFile(dst); string(b) != id[:12]+"\n" {
+		t.Fatalf("cp /etc/hostname: %q, want %q", b, id[:12]+"\n")
+	}
+	nook(t, "cp", name+":/etc/hosts", "-").Ok().StdoutMatches(`hosts`)
+}
