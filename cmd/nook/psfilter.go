@@ -21,7 +21,17 @@ func parsePsFilters(args []string) (psFilters, error) {
 			return nil, errdefs.Invalid("bad format of filter (expected name=value)")
 		}
 		switch k {
-		case "id", "name", "status", "label", "exited", "ancestor", "network", "volume", "before", "since":
+		case "id", "name", "label", "ancestor", "network", "volume", "before", "since":
+		case "status": // moby's wording; a typo must not list nothing silently
+			switch v {
+			case "created", "restarting", "running", "removing", "paused", "exited", "dead":
+			default:
+				return nil, errdefs.Invalid("Unrecognised filter value for status: %s", v)
+			}
+		case "exited":
+			if _, err := strconv.Atoi(v); err != nil {
+				return nil, errdefs.Invalid("invalid filter 'exited=%s': %v", v, err)
+			}
 		case "publish", "expose":
 			if _, _, _, ok := parsePortFilter(v); !ok {
 				return nil, errdefs.Invalid("invalid filter '%s=%s': want PORT[-PORT][/PROTO]", k, v)

@@ -213,6 +213,11 @@ func TestPs_FiltersBeforeSinceVolumePublish(t *testing.T) {
 	}
 	nook(t, "ps", "-f", "before="+uniqueName(t, "missing")).Exit(1).StderrContains("No such container")
 	nook(t, "ps", "-f", "publish=x").Exit(1).StderrContains("invalid filter")
+	nook(t, "ps", "-f", "status=bogus").Exit(1).StderrContains("Unrecognised filter value for status: bogus")
+	nook(t, "ps", "-f", "exited=abc").Exit(1).StderrContains("invalid filter 'exited=abc'")
+	if got := mine("-f", "status=created"); got != first+" "+second+" "+third && got != third+" "+second+" "+first {
+		t.Errorf("ps -a -f status=created: got %q, want all three", got)
+	}
 }
 
 // A word that is no command, at the top or in a group, is Docker's
