@@ -25,8 +25,9 @@ type LogsOptions struct {
 	Stderr     io.Writer
 }
 
-// parseTime accepts RFC 3339, Unix seconds, or a Go duration ago.
-func parseTime(s string) (time.Time, error) {
+// ParseTime reads a --since/--until/until= value: RFC 3339, Unix seconds,
+// or a Go duration ago.
+func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -44,11 +45,11 @@ func parseTime(s string) (time.Time, error) {
 
 // Logs prints r's log with Docker's options.
 func (m *Manager) Logs(r *Record, o LogsOptions) error {
-	since, err := parseTime(o.Since)
+	since, err := ParseTime(o.Since)
 	if err != nil {
 		return err
 	}
-	until, err := parseTime(o.Until)
+	until, err := ParseTime(o.Until)
 	if err != nil {
 		return err
 	}

@@ -121,6 +121,7 @@ type imageRow struct {
 	// which is Size in go-units HumanSize (4 digits).
 	Containers, SharedSize, UniqueSize, VirtualSize string
 	created                                         time.Time
+	fullID                                          string
 }
 
 func imageRows(list []image.Summary, noTrunc bool) []imageRow {
@@ -131,7 +132,7 @@ func imageRows(list []image.Summary, noTrunc bool) []imageRow {
 			id = "sha256:" + img.ID
 		}
 		base := imageRow{ID: id, Digest: "<none>", CreatedSince: humanDuration(time.Since(img.Created)) + " ago",
-			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size), created: img.Created,
+			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size), created: img.Created, fullID: img.ID,
 			Containers: "N/A", SharedSize: "N/A", UniqueSize: "N/A", VirtualSize: format.HumanSizeWithPrecision(float64(img.Size), 4)}
 		if len(img.Names) == 0 {
 			r := base
@@ -166,6 +167,17 @@ func imagesAction(c *cli.Context, s *session) error {
 	})
 	if err != nil {
 		return err
+	}
+	f.labelsOf = func(id string) map[string]string {
+		img, err := s.store.Lookup(id)
+		if err != nil {
+			return nil
+		}
+		cfg, err := s.store.Config(img)
+		if err != nil {
+			return nil
+		}
+		return cfg.Config.Labels
 	}
 	var rows []imageRow
 	for _, r := range imageRows(list, c.Bool("no-trunc")) {

@@ -329,3 +329,29 @@ func TestCp_EtcMountedFiles(t *testing.T) {
 	}
 	nook(t, "cp", name+":/etc/hosts", "-").Ok().StdoutMatches(`hosts`)
 }
+
+// images -f label= (KEY or KEY=VALUE, ANDed) and until= (a time or a
+// duration ago), as Docker's image list filters.
+func TestImages_LabelAndUntilFilters(t *testing.T) {
+	s := freshStore(t)
+	img := s.busybox(t)
+	ctr := s.Run("create", img, "true").Ok().Line()
+	s.Run("commit", "-c", "LABEL tier=web", ctr, "labelled:v1").Ok()
+	repos := func(args ...string) string {
+		return s.Run(append([]string{"images", "--format", "{{.Repository}}"}, args...)...).Ok().Line()
+	}
+	for _, c := range []struct{ filter, want string }{
+		{"label=tier", "labelled"},
+		{"label=tier=web", "labelled"},
+		{"label=tier=db", ""},
+		{"until=1h", ""},
+	} {
+		if got := repos("-f", c.filter); got != c.want {
+			t.Errorf("images -f %s: got %q, want %q", c.filter, got, c.want)
+		}
+	}
+	if got := repos("-f", "until=2999-01-01T00:00:00Z"); !strings.Contains(got, "labelled") || !strings.Contains(got, "busybox") {
+		t.Errorf("images -f until=<future>: got %q, want both images", got)
+	}
+	s.Run("images", "-f", "until=soon").Exit(1).StderrContains("invalid time value")
+}
