@@ -26,12 +26,11 @@ func init() {
 			Usage: "show the nook version information",
 			Flags: []cli.Flag{&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "format output using a Go template ('json' for JSON)"}},
 			Action: func(c *cli.Context) error {
-				if f := c.String("format"); f != "" {
-					return writeFormatted(c.App.Writer, f, newVersionInfo())
+				f := c.String("format")
+				if f == "" {
+					f = versionTemplate
 				}
-				fmt.Fprintf(c.App.Writer, "Client:\n Version:    %s\n API version: %s\n Go version: %s\n OS/Arch:    linux/%s\n\nServer:\n Engine:\n  Version:    %s\n  API version: %s (minimum version 1.24)\n  Rootless:   true\n",
-					version, apiVersion, runtime.Version(), runtime.GOARCH, version, apiVersion)
-				return nil
+				return writeFormatted(c.App.Writer, f, newVersionInfo())
 			},
 		},
 	)

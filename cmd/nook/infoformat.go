@@ -62,6 +62,30 @@ type componentVersion struct {
 	Details map[string]string `json:",omitempty"`
 }
 
+// versionTemplate is docker/cli's default `version` layout (tab-aligned
+// by writeFormatted's tabwriter, as there).
+const versionTemplate = `{{with .Client -}}
+Client:{{if .Platform}} {{.Platform.Name}}{{end}}
+ Version:	{{.Version}}
+ API version:	{{.APIVersion}}
+ Go version:	{{.GoVersion}}
+ Git commit:	{{.GitCommit}}
+ OS/Arch:	{{.Os}}/{{.Arch}}
+ Context:	{{.Context}}
+{{- end}}
+{{- with .Server}}
+
+Server:{{if ne .Platform.Name ""}} {{.Platform.Name}}{{end}}
+ {{- range .Components}}
+ {{.Name}}:
+  Version:	{{.Version}}
+  API version:	{{index .Details "ApiVersion"}} (minimum version {{index .Details "MinAPIVersion"}})
+  Go version:	{{index .Details "GoVersion"}}
+  OS/Arch:	{{index .Details "Os"}}/{{index .Details "Arch"}}
+  Rootless:	{{index .Details "Rootless"}}
+ {{- end}}
+{{- end}}`
+
 func newVersionInfo() versionInfo {
 	engine := componentVersion{Name: "Engine", Version: version, Details: map[string]string{
 		"ApiVersion": apiVersion, "MinAPIVersion": "1.24", "GoVersion": runtime.Version(),

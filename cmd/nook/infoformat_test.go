@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/nook-dev/nook/internal/errdefs"
@@ -38,5 +39,20 @@ func TestWriteFormatted_BadTemplateExits64(t *testing.T) {
 	}
 	if err := writeFormatted(&bytes.Buffer{}, "{{.Nope}}", newVersionInfo()); err == nil {
 		t.Fatal("a missing field must fail")
+	}
+}
+
+// The default version output is docker/cli's layout: values aligned by a
+// tabwriter (min width 20), the Engine under Server.
+func TestVersionDefaultLayout(t *testing.T) {
+	var out bytes.Buffer
+	if err := writeFormatted(&out, versionTemplate, newVersionInfo()); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Client: nook\n", "\n API version:       " + apiVersion + "\n", "\n Context:           default\n",
+		"\n\nServer: nook\n Engine:\n  Version:          " + version + "\n", "\n  API version:      " + apiVersion + " (minimum version 1.24)\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("version output lacks %q:\n%s", want, out.String())
+		}
 	}
 }
