@@ -355,3 +355,19 @@ func TestImages_LabelAndUntilFilters(t *testing.T) {
 	}
 	s.Run("images", "-f", "until=soon").Exit(1).StderrContains("invalid time value")
 }
+
+// --expose adds to Config.ExposedPorts (ranges expanded), shows in PORTS
+// and ps -f expose=, and -P publishes it.
+func TestRun_Expose(t *testing.T) {
+	img := busyboxImage(t)
+	name, pub := containerName(t), containerName(t)
+	nook(t, "create", "--name", name, "--expose", "9000", "--expose", "7000-7001/udp", img, "true").Ok()
+	defer nook(t, "rm", "-f", name)
+	nook(t, "inspect", "-f", "{{json .Config.ExposedPorts}}", name).Ok().StdoutIs(`{"7000/udp":{},"7001/udp":{},"9000/tcp":{}}`)
+	nook(t, "ps", "-a", "-f", "name=^"+name+"$", "--format", "{{.Ports}}").Ok().StdoutIs("7000-7001/udp, 9000/tcp")
+	nook(t, "ps", "-a", "-f", "expose=7001/udp", "--format", "{{.Names}}").Ok().StdoutMatches(`(?m)^` + name + `$`)
+	nook(t, "run", "-d", "--name", pub, "-P", "--expose", "9000", img, "sleep", "300").Ok()
+	defer nook(t, "rm", "-f", pub)
+	nook(t, "port", pub, "9000").Ok().StdoutMatches(`^0\.0\.0\.0:[1-9][0-9]*\n$`)
+	nook(t, "create", "--expose", "abc", img, "true").Exit(125).StderrContains("invalid range format for --expose: abc")
+}
