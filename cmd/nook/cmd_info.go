@@ -57,6 +57,7 @@ func infoAction(c *cli.Context, s *session) error {
 			Architecture: machine(), NCPU: runtime.NumCPU(), MemTotal: memTotal(),
 			DockerRootDir: s.dataDir, Name: hostname(), ServerVersion: version,
 			SecurityOptions: []string{"name=rootless", "name=cgroupns"},
+			Swarm:           swarmInfo{LocalNodeState: "inactive"},
 		})
 	}
 	keeper, _ := userns.ReadKeeper(s.id.RuntimeDir)

@@ -122,6 +122,14 @@ type infoData struct {
 	Name              string
 	ServerVersion     string
 	SecurityOptions   []string
+	// Swarm is always inactive; scripts test
+	// {{.Swarm.LocalNodeState}} before using swarm commands.
+	Swarm swarmInfo
+}
+
+type swarmInfo struct {
+	NodeID, NodeAddr, LocalNodeState string
+	ControlAvailable                 bool
 }
 
 // osName is PRETTY_NAME from os-release, as Docker's OperatingSystem.

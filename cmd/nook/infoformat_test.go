@@ -56,3 +56,10 @@ func TestVersionDefaultLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteFormatted_InfoSwarmInactive(t *testing.T) {
+	var out bytes.Buffer
+	if err := writeFormatted(&out, "{{.Swarm.LocalNodeState}}", infoData{Swarm: swarmInfo{LocalNodeState: "inactive"}}); err != nil || out.String() != "inactive\n" {
+		t.Fatalf("got %q, %v", out.String(), err)
+	}
+}

@@ -22,6 +22,7 @@ func TestVersionInfo_Format(t *testing.T) {
 	nook(t, "version", "--format", "{{").Exit(64).StderrContains("template parsing error")
 
 	nook(t, "info", "--format", "{{.OSType}}").Ok().StdoutIs("linux")
+	nook(t, "info", "--format", "{{.Swarm.LocalNodeState}}").Ok().StdoutIs("inactive")
 	nook(t, "info", "--format", "{{.CgroupVersion}}").Ok().StdoutMatches(`^[12]\n$`)
 	var sec []string
 	if err := json.Unmarshal([]byte(nook(t, "info", "-f", "{{json .SecurityOptions}}").Ok().Stdout()), &sec); err != nil ||
