@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 
 	"go.podman.io/storage/pkg/archive"
 
@@ -27,7 +28,20 @@ func (m *Manager) Diff(r *Record) ([]Change, error) {
 		return nil, fmt.Errorf("compute changes of %s: %w", r.ID[:12], err)
 	}
 	out := make([]Change, 0, len(changes))
+	etcOther := false
 	for _, c := range changes {
+		if etcMounts[c.Path] {
+			continue
+		}
+		etcOther = etcOther || strings.HasPrefix(c.Path, "/etc/")
+	}
+	for _, c := range changes {
+		// The bind targets of /etc/hostname, hosts and resolv.conf are
+		// nook's, not the user's: Docker keeps them in an init layer
+		// that diff does not show.
+		if etcMounts[c.Path] || (c.Path == "/etc" && c.Kind == archive.ChangeModify && !etcOther) {
+			continue
+		}
 		k := "C"
 		switch c.Kind {
 		case archive.ChangeAdd:
@@ -40,6 +54,9 @@ func (m *Manager) Diff(r *Record) ([]Change, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
+
+// etcMounts are the files nook bind-mounts over the container's /etc.
+var etcMounts = map[string]bool{"/etc/hostname": true, "/etc/hosts": true, "/etc/resolv.conf": true}
 
 // Export writes a tar of r's merged root filesystem (volumes, mounted only
 // inside the container, are not in it).

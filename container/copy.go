@@ -60,6 +60,13 @@ func (m *Manager) CopyFromTar(r *Record, srcPath string, w io.Writer, o CopyOpti
 // withSource mounts r and calls fn with the host path of srcPath and the
 // name a copy of it gets (srcPath's base name).
 func (m *Manager) withSource(r *Record, srcPath string, o CopyOptions, fn func(src, name string) error) error {
+	// /etc/hostname, hosts and resolv.conf are bind-mounted from the
+	// container's directory; the layer only holds empty targets.
+	if f, ok := etcMountSource[path.Clean("/"+srcPath)]; ok {
+		if p := filepath.Join(m.Dir(r.ID), f); fileExists(p) {
+			return fn(p, path.Base(path.Clean("/"+srcPath)))
+		}
+	}
 	root, err := m.Store.Mount(r.ID, "")
 	if err != nil {
 		return fmt.Errorf("mount %s: %w", r.ID[:12], err)
@@ -74,6 +81,15 @@ func (m *Manager) withSource(r *Record, srcPath string, o CopyOptions, fn func(s
 		return errdefs.NotFound("Could not find the file %s in container %s", srcPath, r.Name)
 	}
 	return fn(src, path.Base(path.Clean("/"+srcPath)))
+}
+
+// etcMountSource maps the /etc files nook bind-mounts to their names in
+// the container's directory.
+var etcMountSource = map[string]string{"/etc/hostname": hostnameF, "/etc/hosts": hostsFile, "/etc/resolv.conf": resolvFile}
+
+func fileExists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
 }
 
 // mountFor finds where container path p lives on the host: in the deepest
@@ -111,6 +127,15 @@ func (m *Manager) CopyTo(r *Record, hostSrc, dstPath string, o CopyOptions) (int
 	var n int64
 	err = m.withDestination(r, dstPath, func(dst string) error {
 		n, err = copyPath(src, filepath.Base(hostSrc), dst, contentsOnly(hostSrc), o)
+		if errors.Is(err, errdefs.ErrNotFound) {
+			// copyPath names the host path under the storage
+			// directory; say which container directory is missing.
+			dir := path.Clean("/" + dstPath)
+			if !strings.HasSuffix(dstPath, "/") {
+				dir = path.Dir(dir)
+			}
+			return errdefs.NotFound("Could not find the file %s in container %s", dir, r.Name)
+		}
 		return err
 	})
 	return n, err

@@ -45,6 +45,9 @@ type CreateOptions struct {
 	Mounts []spec.Mount
 	// VolumesFrom are --volumes-from container references.
 	VolumesFrom []string
+	// Expose are --expose ports ("80/tcp"), added to the image's
+	// ExposedPorts (and so published by -P).
+	Expose []string
 	// Healthcheck is set by the --health-* flags (Test ["NONE"] for
 	// --no-healthcheck); it is merged over the image's HEALTHCHECK.
 	Healthcheck *image.HealthConfig
@@ -101,7 +104,7 @@ func (m *Manager) Create(o CreateOptions) (rec *Record, err error) {
 	if err := os.MkdirAll(m.Dir(rec.ID), 0o700); err != nil {
 		return nil, err
 	}
-	if rec.Network, err = m.network(rec, o, cfg.Config.ExposedPorts); err != nil {
+	if rec.Network, err = m.network(rec, o, rec.Config.ExposedPorts); err != nil {
 		return nil, err
 	}
 	rec.Warnings = append(rec.Warnings, bypassWarnings(rec.Network)...)
@@ -160,6 +163,16 @@ func mergeConfig(c image.ContainerConfig, o CreateOptions) image.ContainerConfig
 		c.StopSignal = o.StopSignal
 	}
 	c.Healthcheck = mergeHealthcheck(c.Healthcheck, o.Healthcheck)
+	if len(o.Expose) > 0 {
+		exposed := map[string]struct{}{}
+		for p := range c.ExposedPorts {
+			exposed[p] = struct{}{}
+		}
+		for _, p := range o.Expose {
+			exposed[p] = struct{}{}
+		}
+		c.ExposedPorts = exposed
+	}
 	if len(o.Labels) > 0 {
 		labels := map[string]string{}
 		for k, v := range c.Labels {

@@ -31,6 +31,8 @@ type InspectJSON struct {
 	ExecIDs         []string
 	HostConfig      map[string]any
 	GraphDriver     GraphDriver
+	SizeRw          *int64 `json:",omitempty"` // only with inspect -s
+	SizeRootFs      *int64 `json:",omitempty"`
 	Mounts          []InspectMount
 	Config          map[string]any
 	NetworkSettings map[string]any

@@ -99,15 +99,27 @@ func (m *Manager) waitStopped(r *Record, timeout float64) bool {
 
 // Stop sends the stop signal, waits timeout seconds, then SIGKILL.
 func (m *Manager) Stop(r *Record, timeout int) error {
+	return m.StopWithSignal(r, timeout, "")
+}
+
+// StopWithSignal is Stop sending sig (docker stop -s) instead of the
+// container's stop signal; "" means the stop signal. A bad signal name
+// fails before anything is marked or sent.
+func (m *Manager) StopWithSignal(r *Record, timeout int, sig string) error {
+	if sig == "" {
+		sig = r.Config.StopSignal
+	}
+	if sig == "" {
+		sig = "TERM"
+	}
+	if _, err := ParseSignal(sig); err != nil {
+		return err
+	}
 	st := m.CurrentState(r)
 	if st.Status != StatusRunning {
 		return nil
 	}
 	m.MarkStopped(r)
-	sig := r.Config.StopSignal
-	if sig == "" {
-		sig = "TERM"
-	}
 	if err := m.Kill(r, sig); err != nil {
 		return err
 	}

@@ -18,14 +18,16 @@ type LogsOptions struct {
 	Follow     bool
 	Tail       string
 	Timestamps bool
+	Details    bool
 	Since      string
 	Until      string
 	Stdout     io.Writer
 	Stderr     io.Writer
 }
 
-// parseTime accepts RFC 3339, Unix seconds, or a Go duration ago.
-func parseTime(s string) (time.Time, error) {
+// ParseTime reads a --since/--until/until= value: RFC 3339, Unix seconds,
+// or a Go duration ago.
+func ParseTime(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -43,11 +45,11 @@ func parseTime(s string) (time.Time, error) {
 
 // Logs prints r's log with Docker's options.
 func (m *Manager) Logs(r *Record, o LogsOptions) error {
-	since, err := parseTime(o.Since)
+	since, err := ParseTime(o.Since)
 	if err != nil {
 		return err
 	}
-	until, err := parseTime(o.Until)
+	until, err := ParseTime(o.Until)
 	if err != nil {
 		return err
 	}
@@ -98,6 +100,10 @@ func (m *Manager) Logs(r *Record, o LogsOptions) error {
 	return nil
 }
 
+// rfc3339NanoFixed is Docker's log timestamp layout (jsonmessage
+// RFC3339NanoFixed): always nine fractional digits, so columns line up.
+const rfc3339NanoFixed = "2006-01-02T15:04:05.000000000Z07:00"
+
 func (m *Manager) printLogs(entries []monitor.LogEntry, o LogsOptions) {
 	for _, e := range entries {
 		w := o.Stdout
@@ -105,7 +111,12 @@ func (m *Manager) printLogs(entries []monitor.LogEntry, o LogsOptions) {
 			w = o.Stderr
 		}
 		if o.Timestamps {
-			io.WriteString(w, e.Time.UTC().Format(time.RFC3339Nano)+" ")
+			io.WriteString(w, e.Time.UTC().Format(rfc3339NanoFixed)+" ")
+		}
+		if o.Details {
+			// Docker puts the log attributes (--log-opt labels/env)
+			// and a space first; nook has none, so only the space.
+			io.WriteString(w, " ")
 		}
 		io.WriteString(w, e.Log)
 	}

@@ -45,6 +45,11 @@ func ContainersDir(dataDir string) string { return filepath.Join(dataDir, "conta
 // errors (not found; several IDs share the prefix).
 func Resolve(dir, ref string) (string, error) {
 	ref = strings.TrimPrefix(ref, "/")
+	if ref == "" {
+		// "" is a prefix of every ID: `nook rm "$EMPTY"` must not
+		// pick the only container.
+		return "", errdefs.NotFound("No such container: %s", ref)
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil && !os.IsNotExist(err) {
 		return "", err

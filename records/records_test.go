@@ -74,3 +74,15 @@ func TestRunningPid_OnlyPlainlyRunning(t *testing.T) {
 		}
 	}
 }
+
+// An empty reference is a prefix of every ID; it must never resolve, or
+// `nook rm "$UNSET"` removes the only container.
+func TestResolve_EmptyRefMatchesNothing(t *testing.T) {
+	dir := t.TempDir()
+	writeRecord(t, dir, "abc111", "web")
+	for _, ref := range []string{"", "/"} {
+		if id, err := Resolve(dir, ref); !errors.Is(err, errdefs.ErrNotFound) {
+			t.Errorf("Resolve(%q) = %q, %v; want not found", ref, id, err)
+		}
+	}
+}

@@ -52,10 +52,10 @@ func ExecMain() {
 	case p.BypassRefusals:
 		// Refusing to start is safer than starting without the filter.
 		if err = installRefusalFilter(); err == nil {
-			err = execProcess(&p, false)
+			err = execProcess(&p, false, false)
 		}
 	default:
-		err = execProcess(&p, false)
+		err = execProcess(&p, false, false)
 	}
 	ie := &InitError{Code: 126, Message: fmt.Sprint(err)}
 	errors.As(err, &ie)

@@ -91,11 +91,13 @@ func Start(c *spec.Container) error {
 	if c.BindNotify {
 		sendBindNotify()
 	}
-	return execProcess(&c.Process, c.Privileged)
+	return execProcess(&c.Process, c.Privileged, true)
 }
 
 // execProcess switches to the container user, drops privileges and execs.
-func execProcess(p *spec.Process, privileged bool) error {
+// createCwd makes a missing working directory, as Docker does for a
+// container's (run -w, WORKDIR) but not for exec -w, which fails.
+func execProcess(p *spec.Process, privileged, createCwd bool) error {
 	u, err := resolveUser(p.User)
 	if err != nil {
 		return err
@@ -104,11 +106,15 @@ func execProcess(p *spec.Process, privileged bool) error {
 	if cwd == "" {
 		cwd = "/"
 	}
-	if err := os.MkdirAll(cwd, 0o755); err == nil && u.UID != 0 {
-		os.Lchown(cwd, u.UID, u.GID)
+	code := 126
+	if createCwd {
+		code = 125
+		if err := os.MkdirAll(cwd, 0o755); err == nil && u.UID != 0 {
+			os.Lchown(cwd, u.UID, u.GID)
+		}
 	}
 	if err := os.Chdir(cwd); err != nil {
-		return &InitError{Code: 125, Message: fmt.Sprintf("chdir to cwd (%q) set in config.json failed: %v", cwd, err)}
+		return &InitError{Code: code, Message: fmt.Sprintf("chdir to cwd (%q) set in config.json failed: %v", cwd, err)}
 	}
 	if !hasHome(p.Env) {
 		home := u.Home

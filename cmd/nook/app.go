@@ -37,10 +37,38 @@ func newApp() *cli.App {
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
 	addManagementAliases(app.Commands)
+	app.Action = unknownCommand
 	for _, cmd := range app.Commands {
 		setUsageHandler(cmd)
+		if len(cmd.Subcommands) > 0 && cmd.Action == nil {
+			cmd.Action = unknownCommand
+		}
 	}
 	return app
+}
+
+// unknownCommand runs for `nook` or a command group (`nook volume`)
+// followed by a word that is no command: Docker's "is not a docker
+// command" and exit 1, where urfave/cli would say "No help topic" and
+// exit 3. Without a word it shows the help, as before.
+func unknownCommand(c *cli.Context) error {
+	root := c.Command == nil || c.Command.Name == "" || c.Command.Name == c.App.Name
+	switch {
+	case root && c.Args().First() == "help": // `nook help [CMD]`, as `docker help`
+		if cmd := c.Args().Get(1); cmd != "" && c.App.Command(cmd) != nil {
+			return cli.ShowCommandHelp(c, cmd)
+		}
+		return cli.ShowAppHelp(c)
+	case !c.Args().Present() && root:
+		return cli.ShowAppHelp(c)
+	case !c.Args().Present():
+		return cli.ShowSubcommandHelp(c)
+	}
+	name := c.Args().First()
+	if !root {
+		name = c.Command.Name + " " + name
+	}
+	return cli.Exit(fmt.Sprintf("nook: '%s' is not a nook command.\nSee 'nook --help'", name), 1)
 }
 
 func setUsageHandler(cmd *cli.Command) {
@@ -52,6 +80,22 @@ func setUsageHandler(cmd *cli.Command) {
 }
 
 type usageErr struct{ msg string }
+
+// argCount checks a command's number of arguments: "exactly" n when
+// exact, else "at least" n, in docker/cli's words.
+func argCount(c *cli.Context, n int, exact bool) error {
+	if c.NArg() == n || (!exact && c.NArg() > n) {
+		return nil
+	}
+	how, plural := "at least", "s"
+	if exact {
+		how = "exactly"
+	}
+	if n == 1 {
+		plural = ""
+	}
+	return &usageErr{msg: fmt.Sprintf("\"%s\" requires %s %d argument%s.\nSee '%s --help'.", c.Command.HelpName, how, n, plural, c.Command.HelpName)}
+}
 
 func (e *usageErr) Error() string { return e.msg }
 

@@ -39,6 +39,9 @@ func init() {
 			})},
 		&cli.Command{Name: "diff", Usage: "inspect changes to files or directories on a container's filesystem", ArgsUsage: "CONTAINER",
 			Action: withSession(func(c *cli.Context, s *session) error {
+				if err := argCount(c, 1, true); err != nil {
+					return err
+				}
 				r, err := s.ctrs.Lookup(c.Args().First())
 				if err != nil {
 					return err
@@ -55,6 +58,9 @@ func init() {
 		&cli.Command{Name: "export", Usage: "export a container's filesystem as a tar archive", ArgsUsage: "CONTAINER",
 			Flags: []cli.Flag{&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to a file, instead of STDOUT"}},
 			Action: withSession(func(c *cli.Context, s *session) error {
+				if err := argCount(c, 1, true); err != nil {
+					return err
+				}
 				r, err := s.ctrs.Lookup(c.Args().First())
 				if err != nil {
 					return err

@@ -108,7 +108,9 @@ func execAction(c *cli.Context, s *session) error {
 
 // runExec wires stdio (or a pty) and returns the process's exit code.
 func runExec(c *cli.Context, o exec.Options, interactive bool) error {
-	if o.Process.Terminal && !term.IsTerminal(int(os.Stdin.Fd())) {
+	// As docker/cli's CheckTty: only -i with -t needs a terminal on
+	// stdin; -t alone gives the process a pty and copies its output.
+	if o.Process.Terminal && interactive && !o.Detach && !term.IsTerminal(int(os.Stdin.Fd())) {
 		return errdefs.Exit(1, fmt.Errorf("the input device is not a TTY"))
 	}
 	if o.Detach {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -57,16 +59,23 @@ func historyAction(c *cli.Context, s *session) error {
 			size = sizes[li]
 			li++
 		}
-		row := historyRow{ID: "<missing>", CreatedBy: h.CreatedBy, Comment: h.Comment, Size: format.HumanSize(size)}
+		row := historyRow{ID: "<missing>", CreatedBy: strings.ReplaceAll(h.CreatedBy, "\t", " "), Comment: h.Comment}
 		if h.Created != nil {
 			row.CreatedSince = format.HumanDuration(time.Since(*h.Created)) + " ago"
 			row.CreatedAt = h.Created.Format(time.RFC3339)
 		}
-		if i == len(cfg.History)-1 {
-			row.ID = img.ID[:12]
+		// As docker/cli's historyContext: -H=false prints RFC 3339
+		// dates and byte counts; --no-trunc full IDs and commands.
+		row.Size = format.HumanSize(size)
+		if !c.Bool("human") {
+			row.CreatedSince, row.Size = row.CreatedAt, strconv.FormatInt(size, 10)
 		}
-		if !c.Bool("no-trunc") && len([]rune(row.CreatedBy)) > 45 {
-			row.CreatedBy = string([]rune(row.CreatedBy)[:44]) + "…"
+		if i == len(cfg.History)-1 {
+			row.ID = "sha256:" + img.ID
+		}
+		if !c.Bool("no-trunc") {
+			row.ID = format.TruncateID(row.ID)
+			row.CreatedBy = format.Ellipsis(row.CreatedBy, 45)
 		}
 		rows = append([]historyRow{row}, rows...)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nook-dev/nook/image"
 	"github.com/nook-dev/nook/internal/errdefs"
+	"github.com/nook-dev/nook/internal/format"
 )
 
 func init() {
@@ -76,6 +77,9 @@ func importAction(c *cli.Context, s *session) error {
 }
 
 func rmiAction(c *cli.Context, s *session) error {
+	if err := argCount(c, 1, false); err != nil {
+		return err
+	}
 	var failed error
 	for _, ref := range c.Args().Slice() {
 		res, err := s.store.Remove(ref, c.Bool("force"), s.imageUsers)
@@ -113,7 +117,11 @@ func (s *session) imageUsers(imageID string) []string {
 // template fields).
 type imageRow struct {
 	ID, Repository, Tag, Digest, CreatedSince, CreatedAt, Size string
-	created                                                    time.Time
+	// Docker's list leaves these uncounted: N/A, except VirtualSize,
+	// which is Size in go-units HumanSize (4 digits).
+	Containers, SharedSize, UniqueSize, VirtualSize string
+	created                                         time.Time
+	fullID                                          string
 }
 
 func imageRows(list []image.Summary, noTrunc bool) []imageRow {
@@ -124,7 +132,8 @@ func imageRows(list []image.Summary, noTrunc bool) []imageRow {
 			id = "sha256:" + img.ID
 		}
 		base := imageRow{ID: id, Digest: "<none>", CreatedSince: humanDuration(time.Since(img.Created)) + " ago",
-			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size), created: img.Created}
+			CreatedAt: img.Created.Format("2006-01-02 15:04:05 -0700 MST"), Size: humanSize(img.Size), created: img.Created, fullID: img.ID,
+			Containers: "N/A", SharedSize: "N/A", UniqueSize: "N/A", VirtualSize: format.HumanSizeWithPrecision(float64(img.Size), 4)}
 		if len(img.Names) == 0 {
 			r := base
 			r.Repository, r.Tag = "<none>", "<none>"
@@ -159,6 +168,17 @@ func imagesAction(c *cli.Context, s *session) error {
 	if err != nil {
 		return err
 	}
+	f.labelsOf = func(id string) map[string]string {
+		img, err := s.store.Lookup(id)
+		if err != nil {
+			return nil
+		}
+		cfg, err := s.store.Config(img)
+		if err != nil {
+			return nil
+		}
+		return cfg.Config.Labels
+	}
 	var rows []imageRow
 	for _, r := range imageRows(list, c.Bool("no-trunc")) {
 		if f.keep(r) {
@@ -168,22 +188,14 @@ func imagesAction(c *cli.Context, s *session) error {
 	if ref := c.Args().First(); ref != "" {
 		rows = filterRows(rows, ref)
 	}
-	format := c.String("format")
-	switch {
-	case c.Bool("quiet"):
-		format = "{{.ID}}"
-	case format == "":
-		format = "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-		if c.Bool("digests") {
-			format = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
-		}
+	def := "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
+	if c.Bool("digests") {
+		def = "table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}"
 	}
-	return renderTable(c.App.Writer, format, imageHeaders, rows)
-}
-
-var imageHeaders = map[string]string{
-	"ID": "IMAGE ID", "Repository": "REPOSITORY", "Tag": "TAG", "Digest": "DIGEST",
-	"CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "Size": "SIZE",
+	// A bare "table" means the default table, as in docker/cli.
+	tmpl := format.SelectFormat(c.String("format"), c.Bool("quiet"), def, format.QuietFormat)
+	warnQuietFormat(c)
+	return format.WriteTable(c.App.Writer, tmpl, format.ImageHeader, rows)
 }
 
 // filterRows keeps the rows of `nook images REPO[:TAG]`; a registry's

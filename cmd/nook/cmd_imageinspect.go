@@ -18,7 +18,8 @@ func init() {
 		Name: "container", Usage: "manage containers",
 		Subcommands: []*cli.Command{
 			{Name: "inspect", Usage: "display detailed information on one or more containers", ArgsUsage: "CONTAINER [CONTAINER...]",
-				Flags:  []cli.Flag{&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "format output using a Go template"}},
+				Flags: []cli.Flag{&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "format output using a Go template"},
+					&cli.BoolFlag{Name: "size", Aliases: []string{"s"}, Usage: "display total file sizes"}},
 				Action: withSession(func(c *cli.Context, s *session) error { return typedInspect(c, s, "container") })},
 		},
 	})
@@ -33,10 +34,13 @@ func (s *session) inspectImage(ref string) (any, error) {
 }
 
 func typedInspect(c *cli.Context, s *session, typ string) error {
+	if err := argCount(c, 1, false); err != nil {
+		return err
+	}
 	var objs []any
 	var failed error
 	for _, ref := range c.Args().Slice() {
-		o, err := s.inspectObject(ref, typ)
+		o, err := s.inspectObject(ref, typ, c.Bool("size"))
 		if err != nil {
 			printError(c.App.ErrWriter, err)
 			failed = cli.Exit("", 1)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nook-dev/nook/cgroups"
 	"github.com/nook-dev/nook/fuseoverlay"
+	"github.com/nook-dev/nook/internal/format"
 	"github.com/nook-dev/nook/internal/helperexe"
 	"github.com/nook-dev/nook/userns"
 )
@@ -23,10 +24,13 @@ func init() {
 		&cli.Command{
 			Name:  "version",
 			Usage: "show the nook version information",
+			Flags: []cli.Flag{&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "format output using a Go template ('json' for JSON)"}},
 			Action: func(c *cli.Context) error {
-				fmt.Fprintf(c.App.Writer, "Client:\n Version:    %s\n API version: 1.45\n Go version: %s\n OS/Arch:    linux/%s\n\nServer:\n Engine:\n  Version:    %s\n  API version: 1.45 (minimum version 1.24)\n  Rootless:   true\n",
-					version, runtime.Version(), runtime.GOARCH, version)
-				return nil
+				f := c.String("format")
+				if f == "" {
+					f = versionTemplate
+				}
+				return writeFormatted(c.App.Writer, f, newVersionInfo())
 			},
 		},
 	)
@@ -43,12 +47,26 @@ func infoAction(c *cli.Context, s *session) error {
 		}
 	}
 	imgs, _ := s.store.List()
+	if f := c.String("format"); f != "" {
+		return writeFormatted(c.App.Writer, f, infoData{
+			Containers: len(recs), ContainersRunning: running, ContainersPaused: paused,
+			ContainersStopped: len(recs) - running - paused, Images: len(imgs),
+			Driver: s.store.Driver.Name, DriverStatus: [][2]string{{"Why", s.store.Driver.Reason}},
+			CgroupDriver: "cgroupfs", CgroupVersion: cgroupVersion(cgroups.Detect()),
+			KernelVersion: fuseoverlay.KernelRelease(), OperatingSystem: osName(), OSType: "linux",
+			Architecture: machine(), NCPU: runtime.NumCPU(), MemTotal: memTotal(),
+			DockerRootDir: s.dataDir, Name: hostname(), ServerVersion: version,
+			SecurityOptions: []string{"name=rootless", "name=cgroupns"},
+			Swarm:           swarmInfo{LocalNodeState: "inactive"},
+		})
+	}
 	keeper, _ := userns.ReadKeeper(s.id.RuntimeDir)
 	w := c.App.Writer
 	fmt.Fprintf(w, "Server:\n Containers: %d\n  Running: %d\n  Paused: %d\n  Stopped: %d\n Images: %d\n", len(recs), running, paused, len(recs)-running-paused, len(imgs))
 	fmt.Fprintf(w, " Server Version: %s\n Storage Driver: %s\n  Why: %s\n", version, s.store.Driver.Name, s.store.Driver.Reason)
 	printCgroupInfo(w, cgroups.Detect())
-	fmt.Fprintf(w, " Security Options:\n  name=rootless\n  name=cgroupns\n Kernel Version: %s\n OSType: linux\n Architecture: %s\n", fuseoverlay.KernelRelease(), runtime.GOARCH)
+	fmt.Fprintf(w, " Security Options:\n  name=rootless\n  name=cgroupns\n Kernel Version: %s\n Operating System: %s\n OSType: linux\n Architecture: %s\n CPUs: %d\n Total Memory: %s\n",
+		fuseoverlay.KernelRelease(), osName(), machine(), runtime.NumCPU(), format.BytesSize(memTotal()))
 	fmt.Fprintf(w, " Docker Root Dir: %s\n Runtime Dir: %s\n Keeper PID: %d\n Host UID: %d\n", s.dataDir, s.id.RuntimeDir, keeper.PID, s.id.HostUID)
 	helper := helperexe.Path()
 	if helper == "/proc/self/exe" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/internal/errdefs"
 )
 
@@ -25,12 +26,24 @@ func inspectAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
 		return &usageErr{msg: "\"nook inspect\" requires at least 1 argument.\nSee 'nook inspect --help'."}
 	}
+	typ := c.String("type")
+	switch typ {
+	case "", "container", "image", "volume":
+	default:
+		return fmt.Errorf("%q is not a valid value for --type", typ)
+	}
 	var objs []any
 	failed := false
 	for _, ref := range c.Args().Slice() {
-		obj, err := s.inspectObject(ref, c.String("type"))
+		obj, err := s.inspectObject(ref, typ, c.Bool("size"))
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "Error: No such object: %s\n", ref)
+			// With --type Docker reports that type's own error
+			// ("No such container: x"); untyped, "No such object".
+			if typ != "" {
+				printError(os.Stderr, err)
+			} else {
+				fmt.Fprintf(os.Stderr, "Error: No such object: %s\n", ref)
+			}
 			failed = true
 			continue
 		}
@@ -46,10 +59,14 @@ func inspectAction(c *cli.Context, s *session) error {
 }
 
 // inspectObject finds ref as a container, then an image (Docker's order).
-func (s *session) inspectObject(ref, typ string) (any, error) {
+func (s *session) inspectObject(ref, typ string, size bool) (any, error) {
 	if typ == "" || typ == "container" {
 		if r, err := s.ctrs.Lookup(ref); err == nil {
-			return s.ctrs.Inspect(r), nil
+			j := s.ctrs.Inspect(r)
+			if size {
+				return j, s.addSizes(&j, r)
+			}
+			return j, nil
 		} else if typ == "container" {
 			return nil, err
 		}
@@ -69,3 +86,22 @@ func (s *session) inspectObject(ref, typ string) (any, error) {
 
 // inspectVolume is set by the volume commands.
 var inspectVolume func(s *session, name string) (any, error)
+
+// addSizes fills inspect -s's SizeRw (the writable layer) and SizeRootFs
+// (that plus the image), as ps -s computes them.
+func (s *session) addSizes(j *container.InspectJSON, r *container.Record) error {
+	if err := s.openStore(); err != nil {
+		return err
+	}
+	rw := s.ctrs.SizeRw(r)
+	rootfs := rw
+	if imgs, err := s.store.List(); err == nil {
+		for _, img := range imgs {
+			if img.ID == r.ImageID {
+				rootfs += img.Size
+			}
+		}
+	}
+	j.SizeRw, j.SizeRootFs = &rw, &rootfs
+	return nil
+}

@@ -22,10 +22,10 @@ func init() {
 			},
 			Action: withSession(startAction)},
 		&cli.Command{Name: "stop", Usage: "stop one or more running containers", ArgsUsage: "CONTAINER [CONTAINER...]",
-			Flags:  []cli.Flag{&cli.IntFlag{Name: "time", Aliases: []string{"t", "timeout"}, Value: -1, Usage: "seconds to wait before killing the container"}},
+			Flags:  stopFlags(),
 			Action: withSession(eachContainer(stopOne))},
 		&cli.Command{Name: "restart", Usage: "restart one or more containers", ArgsUsage: "CONTAINER [CONTAINER...]",
-			Flags: []cli.Flag{&cli.IntFlag{Name: "time", Aliases: []string{"t", "timeout"}, Value: -1, Usage: "seconds to wait before killing the container"}},
+			Flags: stopFlags(),
 			Action: withSession(eachContainer(func(c *cli.Context, s *session, r *container.Record) error {
 				if err := stopOne(c, s, r); err != nil {
 					return err
@@ -85,7 +85,16 @@ func stopOne(c *cli.Context, s *session, r *container.Record) error {
 			t = *r.HostConfig.StopTimeout
 		}
 	}
-	return s.ctrs.Stop(r, t)
+	return s.ctrs.StopWithSignal(r, t, c.String("signal"))
+}
+
+// stopFlags are docker stop's and restart's: -t/--time (--timeout) and
+// -s/--signal (Docker 23+), which overrides the container's stop signal.
+func stopFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "time", Aliases: []string{"t", "timeout"}, Value: -1, Usage: "seconds to wait before killing the container"},
+		&cli.StringFlag{Name: "signal", Aliases: []string{"s"}, Usage: "signal to send to the container (default: its stop signal, else SIGTERM)"},
+	}
 }
 
 func startAction(c *cli.Context, s *session) error {

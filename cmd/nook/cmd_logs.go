@@ -15,6 +15,7 @@ func init() {
 			&cli.BoolFlag{Name: "timestamps", Aliases: []string{"t"}, Usage: "show timestamps"},
 			&cli.StringFlag{Name: "since", Usage: "show logs since timestamp or relative (e.g. 42m)"},
 			&cli.StringFlag{Name: "until", Usage: "show logs before a timestamp or relative"},
+			&cli.BoolFlag{Name: "details", Usage: "show extra details provided to logs"},
 		},
 		Action: withSession(func(c *cli.Context, s *session) error {
 			if c.NArg() != 1 {
@@ -25,7 +26,7 @@ func init() {
 				return err
 			}
 			return s.ctrs.Logs(r, container.LogsOptions{
-				Follow: c.Bool("follow"), Tail: c.String("tail"), Timestamps: c.Bool("timestamps"),
+				Follow: c.Bool("follow"), Tail: c.String("tail"), Timestamps: c.Bool("timestamps"), Details: c.Bool("details"),
 				Since: c.String("since"), Until: c.String("until"), Stdout: c.App.Writer, Stderr: c.App.ErrWriter,
 			})
 		}),

@@ -33,11 +33,8 @@ func init() {
 					if !confirmPrune(c, "WARNING! This will remove all stopped containers.") {
 						return nil
 					}
-					ids := pruneContainers(s)
-					fmt.Fprintln(c.App.Writer, "Deleted Containers:")
-					for _, id := range ids {
-						fmt.Fprintln(c.App.Writer, id)
-					}
+					ids, space := pruneContainers(s)
+					printPruned(c, space, pruneSection("Deleted Containers:", ids, ""))
 					return nil
 				})})
 		case "builder":
@@ -53,10 +50,16 @@ func init() {
 			parent.Subcommands = append(parent.Subcommands, &cli.Command{Name: "prune", Usage: "remove unused images",
 				Flags: []cli.Flag{forceFlag(), &cli.BoolFlag{Name: "all", Aliases: []string{"a"}, Usage: "remove all images without a container"}},
 				Action: withSession(func(c *cli.Context, s *session) error {
-					if !confirmPrune(c, "WARNING! This will remove all dangling images.") {
+					warning := "WARNING! This will remove all dangling images."
+					if c.Bool("all") {
+						warning = "WARNING! This will remove all images without at least one container associated to them."
+					}
+					if !confirmPrune(c, warning) {
 						return nil
 					}
-					printPrunedImages(c, pruneImages(s, c.Bool("all")))
+					before := s.diskUsage()
+					ids := pruneImages(s, c.Bool("all"))
+					printPruned(c, before-s.diskUsage(), pruneSection("Deleted Images:", ids, "deleted: "))
 					return nil
 				})})
 		}
@@ -68,20 +71,49 @@ func confirmPrune(c *cli.Context, warning string) bool {
 	return c.Bool("force") || confirm(os.Stdin, c.App.ErrWriter, warning)
 }
 
-// pruneContainers removes every container that is not running.
-func pruneContainers(s *session) []string {
+// pruneContainers removes every container that is not running and
+// returns their IDs and the size of their writable layers.
+func pruneContainers(s *session) ([]string, int64) {
 	recs, _ := s.ctrs.List()
 	var out []string
+	var space int64
 	for _, r := range recs {
 		st := s.ctrs.CurrentState(r).Status
 		if st == container.StatusRunning || st == container.StatusRestarting {
 			continue
 		}
+		rw := s.ctrs.SizeRw(r)
 		if s.ctrs.Remove(r, false, false) == nil {
 			out = append(out, r.ID)
+			space += rw
 		}
 	}
-	return out
+	return out, space
+}
+
+// pruneSection is one block of a prune report ("Deleted Images:" and a
+// line per item), or "" when nothing was deleted, as docker/cli.
+func pruneSection(title string, items []string, prefix string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(title + "\n")
+	for _, it := range items {
+		b.WriteString(prefix + it + "\n")
+	}
+	return b.String()
+}
+
+// printPruned prints the non-empty sections, each followed by a blank
+// line, then docker/cli's "Total reclaimed space:" (go-units HumanSize).
+func printPruned(c *cli.Context, space int64, sections ...string) {
+	for _, sec := range sections {
+		if sec != "" {
+			fmt.Fprintln(c.App.Writer, sec)
+		}
+	}
+	fmt.Fprintln(c.App.Writer, "Total reclaimed space:", format.HumanSizeWithPrecision(float64(max(space, 0)), 4))
 }
 
 // pruneImages removes untagged images (all unused ones with all) that no
@@ -122,35 +154,26 @@ func pruneBuildCache(s *session) int {
 	return n
 }
 
-func printPrunedImages(c *cli.Context, ids []string) {
-	fmt.Fprintln(c.App.Writer, "Deleted Images:")
-	for _, id := range ids {
-		fmt.Fprintln(c.App.Writer, "deleted: "+id)
-	}
-}
-
 func systemPrune(c *cli.Context, s *session) error {
 	if !confirmPrune(c, "WARNING! This will remove:\n  - all stopped containers\n  - all dangling images\n  - unused build cache") {
 		return nil
 	}
 	before := s.diskUsage()
-	ids := pruneContainers(s)
-	fmt.Fprintln(c.App.Writer, "Deleted Containers:")
-	for _, id := range ids {
-		fmt.Fprintln(c.App.Writer, id)
-	}
-	printPrunedImages(c, pruneImages(s, c.Bool("all")))
-	fmt.Fprintf(c.App.Writer, "Deleted build cache layers: %d\n", pruneBuildCache(s))
+	ids, ctrSpace := pruneContainers(s)
+	sections := []string{pruneSection("Deleted Containers:", ids, "")}
+	var volSpace int64
 	if c.Bool("volumes") {
-		rep, err := s.ctrs.Volumes().Prune(volume.Filter{}, s.volumeUsers)
-		if err == nil {
-			fmt.Fprintln(c.App.Writer, "Deleted Volumes:")
-			for _, v := range rep.Deleted {
-				fmt.Fprintln(c.App.Writer, v)
-			}
+		if rep, err := s.ctrs.Volumes().Prune(volume.Filter{}, s.volumeUsers); err == nil {
+			sections = append(sections, pruneSection("Deleted Volumes:", rep.Deleted, ""))
+			volSpace = rep.SpaceReclaimed
 		}
 	}
-	fmt.Fprintf(c.App.Writer, "\nTotal reclaimed space: %s\n", format.HumanSize(before-s.diskUsage()))
+	sections = append(sections, pruneSection("Deleted Images:", pruneImages(s, c.Bool("all")), "deleted: "))
+	if n := pruneBuildCache(s); n > 0 {
+		sections = append(sections, fmt.Sprintf("Deleted build cache layers: %d\n", n))
+	}
+	// Container layers are in diskUsage too; count them once.
+	printPruned(c, max(before-s.diskUsage(), ctrSpace)+volSpace, sections...)
 	return nil
 }
 

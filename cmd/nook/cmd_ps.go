@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,9 +33,36 @@ func init() {
 // psRow has Docker's ps template fields.
 type psRow struct {
 	ID, Image, Command, CreatedAt, RunningFor, Ports, State, Status, Names, Labels, Size, Mounts, Networks string
+	LocalVolumes                                                                                           string
 	created                                                                                                time.Time
 	rec                                                                                                    *container.Record
 	st                                                                                                     container.State
+}
+
+// Label is {{.Label "key"}}: the value of one container label.
+func (r psRow) Label(name string) string {
+	if r.rec == nil {
+		return ""
+	}
+	return r.rec.Config.Labels[name]
+}
+
+// mountsText is Docker's .Mounts and .LocalVolumes: each volume's name or
+// bind's source (cut to 15 cells unless noTrunc), and how many are
+// local volumes.
+func mountsText(r *container.Record, noTrunc bool) (string, string) {
+	var names []string
+	local := 0
+	for _, m := range r.Spec.Mounts {
+		switch m.Type {
+		case "volume":
+			names = append(names, m.Name)
+			local++
+		case "bind":
+			names = append(names, m.Source)
+		}
+	}
+	return format.Mounts(names, !noTrunc), strconv.Itoa(local)
 }
 
 func psRows(s *session, noTrunc bool) ([]psRow, error) {
@@ -52,6 +80,9 @@ func psRows(s *session, noTrunc bool) ([]psRow, error) {
 			RunningFor: humanDuration(time.Since(r.Created)) + " ago",
 			Status:     statusText(st), Ports: format.Ports(displayPorts(st.Ports, r.Config.ExposedPorts)), Labels: labelsText(r.Config.Labels)}
 		row.Command = commandText(r.Args(), !noTrunc)
+		// Size is computed only on demand (fillSizes); Docker prints 0B then.
+		row.Size = format.HumanSize(0)
+		row.Mounts, row.LocalVolumes = mountsText(r, noTrunc)
 		if !noTrunc {
 			row.ID = r.ID[:12]
 		}
@@ -79,6 +110,9 @@ func psAction(c *cli.Context, s *session) error {
 	if err != nil {
 		return err
 	}
+	if err := filters.resolveRefs(s.ctrs.Lookup); err != nil {
+		return err
+	}
 	var out []psRow
 	for _, r := range rows {
 		if !c.Bool("all") && c.Int("last") < 0 && !c.Bool("latest") && r.State != "running" && r.State != "restarting" && r.State != "paused" && !filters.has("status") {
@@ -95,28 +129,26 @@ func psAction(c *cli.Context, s *session) error {
 	if n >= 0 && len(out) > n {
 		out = out[:n]
 	}
-	format := c.String("format")
-	switch {
-	case c.Bool("quiet"):
-		format = "{{.ID}}"
-	case format == "":
-		format = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
-		if c.Bool("size") {
-			format += "\t{{.Size}}"
-		}
+	def := format.PsFormat
+	if c.Bool("size") {
+		def += format.PsSizeSuffix
 	}
-	if c.Bool("size") || strings.Contains(format, ".Size") {
+	// A bare "table" means the default table, as in docker/cli.
+	tmpl := format.SelectFormat(c.String("format"), c.Bool("quiet"), def, format.QuietFormat)
+	warnQuietFormat(c)
+	if c.Bool("size") || strings.Contains(tmpl, ".Size") {
 		if err := fillSizes(s, out); err != nil {
 			return err
 		}
 	}
-	return renderTable(c.App.Writer, format, psHeaders, out)
+	return renderTable(c.App.Writer, tmpl, psHeaders, out)
 }
 
 var psHeaders = map[string]string{
 	"ID": "CONTAINER ID", "Image": "IMAGE", "Command": "COMMAND", "CreatedAt": "CREATED AT",
 	"RunningFor": "CREATED", "Ports": "PORTS", "State": "STATE", "Status": "STATUS", "Names": "NAMES",
 	"Labels": "LABELS", "Size": "SIZE", "Mounts": "MOUNTS", "Networks": "NETWORKS",
+	"LocalVolumes": "LOCAL VOLUMES",
 }
 
 // fillSizes sets Docker's SIZE text: the writable layer's size and, as

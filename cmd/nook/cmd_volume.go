@@ -177,7 +177,7 @@ func volumePruneAction(c *cli.Context, s *session) error {
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintln(w, "Total reclaimed space:", format.HumanSize(rep.SpaceReclaimed))
+	fmt.Fprintln(w, "Total reclaimed space:", format.HumanSizeWithPrecision(float64(rep.SpaceReclaimed), 4)) // go-units HumanSize
 	return err
 }
 

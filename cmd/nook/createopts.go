@@ -27,6 +27,9 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 		Hostname: c.String("hostname"), Tty: c.Bool("tty"), Interactive: c.Bool("interactive"),
 		StopSignal: c.String("stop-signal"),
 	}
+	if o.Workdir != "" && !strings.HasPrefix(o.Workdir, "/") {
+		return o, errdefs.Invalid("the working directory '%s' is invalid, it needs to be an absolute path", o.Workdir)
+	}
 	if c.IsSet("entrypoint") {
 		ep := c.String("entrypoint")
 		o.Entrypoint = &ep
@@ -44,6 +47,9 @@ func createOptions(c *cli.Context) (container.CreateOptions, error) {
 		return o, err
 	}
 	o.VolumesFrom = c.StringSlice("volumes-from")
+	if o.Expose, err = exposeFlags(c.StringSlice("expose")); err != nil {
+		return o, err
+	}
 	if o.Healthcheck, err = healthFlags(c); err != nil {
 		return o, err
 	}
@@ -142,4 +148,29 @@ func restartPolicy(s string) (container.RestartPolicy, error) {
 		return rp, errdefs.Invalid("invalid restart policy: unknown policy %q; use no, always, on-failure or unless-stopped", name)
 	}
 	return rp, nil
+}
+
+// exposeFlags turns --expose values (80, 80/udp, 8000-8010/tcp) into
+// ExposedPorts keys, one per port, as docker/cli does.
+func exposeFlags(vals []string) ([]string, error) {
+	var out []string
+	for _, v := range vals {
+		ports, proto, _ := strings.Cut(v, "/")
+		if proto == "" {
+			proto = "tcp"
+		}
+		a, b, isRange := strings.Cut(ports, "-")
+		lo, err1 := strconv.Atoi(a)
+		hi, err2 := lo, error(nil)
+		if isRange {
+			hi, err2 = strconv.Atoi(b)
+		}
+		if err1 != nil || err2 != nil || lo < 1 || hi < lo || hi > 65535 || (proto != "tcp" && proto != "udp" && proto != "sctp") {
+			return nil, errdefs.Invalid("invalid range format for --expose: %s", v)
+		}
+		for p := lo; p <= hi; p++ {
+			out = append(out, strconv.Itoa(p)+"/"+proto)
+		}
+	}
+	return out, nil
 }

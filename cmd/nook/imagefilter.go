@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nook-dev/nook/container"
 	"github.com/nook-dev/nook/internal/errdefs"
 )
 
@@ -15,9 +16,11 @@ import (
 // is an error: a silently ignored filter would list (and, piped into rmi,
 // delete) every image.
 type imageFilter struct {
-	dangling      *bool
-	references    []string
-	before, since time.Time
+	dangling             *bool
+	references, labels   []string
+	before, since, until time.Time
+	// labelsOf returns an image's config labels (label= only).
+	labelsOf func(id string) map[string]string
 }
 
 // parseImageFilters reads the --filter values; created resolves an image
@@ -51,8 +54,16 @@ func parseImageFilters(specs []string, created func(ref string) (time.Time, erro
 			} else {
 				f.since = t
 			}
+		case "label":
+			f.labels = append(f.labels, value)
+		case "until":
+			t, err := container.ParseTime(value)
+			if err != nil {
+				return nil, err
+			}
+			f.until = t
 		default:
-			return nil, errdefs.Invalid("invalid filter '%s' (nook images supports dangling, reference, before, since)", key)
+			return nil, errdefs.Invalid("invalid filter '%s' (nook images supports dangling, label, reference, before, since, until)", key)
 		}
 	}
 	return f, nil
@@ -79,6 +90,12 @@ func (f *imageFilter) keep(r imageRow) bool {
 	if !f.since.IsZero() && !r.created.After(f.since) {
 		return false
 	}
+	if !f.until.IsZero() && !r.created.Before(f.until) {
+		return false
+	}
+	if len(f.labels) > 0 && !f.matchLabels(r) {
+		return false
+	}
 	if len(f.references) == 0 {
 		return true
 	}
@@ -102,4 +119,21 @@ func matchReference(pat, repo, tag string) bool {
 	}
 	ok, _ := path.Match(pat, name)
 	return ok
+}
+
+// matchLabels is label=KEY or label=KEY=VALUE; several must all match
+// (Docker ANDs label filters).
+func (f *imageFilter) matchLabels(r imageRow) bool {
+	var have map[string]string
+	if f.labelsOf != nil {
+		have = f.labelsOf(r.fullID)
+	}
+	for _, l := range f.labels {
+		k, v, hasV := strings.Cut(l, "=")
+		got, ok := have[k]
+		if !ok || (hasV && got != v) {
+			return false
+		}
+	}
+	return true
 }

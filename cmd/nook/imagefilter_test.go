@@ -54,7 +54,7 @@ func TestImageFilters(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"label=a", "reference", "dangling=maybe"} {
+	for _, bad := range []string{"bogus=a", "reference", "dangling=maybe", "until=soon"} {
 		if _, err := parseImageFilters([]string{bad}, created); !errors.Is(err, errdefs.ErrInvalidArgument) {
 			t.Errorf("filter %q: got %v, want an invalid-argument error", bad, err)
 		}

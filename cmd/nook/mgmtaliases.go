@@ -17,6 +17,7 @@ var managementAliases = map[string][][2]string{
 		{"history", "history"}, {"import", "import"}, {"load", "load"}, {"pull", "pull"},
 		{"push", "push"}, {"save", "save"}, {"tag", "tag"},
 	},
+	"system": {{"info", "info"}},
 }
 
 // addManagementAliases adds the aliases the groups do not define

@@ -7,7 +7,7 @@ import (
 
 func TestManagementAliases(t *testing.T) {
 	app := newApp()
-	for _, p := range [][2]string{{"container", "ls"}, {"container", "run"}, {"container", "top"}, {"image", "pull"}, {"image", "ls"}} {
+	for _, p := range [][2]string{{"container", "ls"}, {"container", "run"}, {"container", "top"}, {"image", "pull"}, {"image", "ls"}, {"system", "info"}} {
 		g := app.Command(p[0])
 		if g == nil || g.Command(p[1]) == nil {
 			t.Errorf("nook %s %s is missing", p[0], p[1])

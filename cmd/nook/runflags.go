@@ -35,6 +35,7 @@ func createFlags() []cli.Flag {
 		&cli.StringFlag{Name: "network", Aliases: []string{"net"}, Usage: "network: slirp4netns (default), pasta, none, host, container:NAME", Category: "Network"},
 		&cli.StringSliceFlag{Name: "publish", Aliases: []string{"p"}, Usage: "publish a container's port(s) to the host", Category: "Network"},
 		&cli.BoolFlag{Name: "publish-all", Aliases: []string{"P"}, Usage: "publish all exposed ports to random ports", Category: "Network"},
+		&cli.StringSliceFlag{Name: "expose", Usage: "expose a port or a range of ports (80, 80/udp, 8000-8010)", Category: "Network"},
 		&cli.StringSliceFlag{Name: "dns", Usage: "set custom DNS servers", Category: "Network"},
 		&cli.StringSliceFlag{Name: "dns-search", Usage: "set custom DNS search domains", Category: "Network"},
 		&cli.StringSliceFlag{Name: "add-host", Usage: "add a custom host-to-IP mapping (host:ip)", Category: "Network"},

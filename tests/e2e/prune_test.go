@@ -21,7 +21,9 @@ func TestPrune_ContainersImagesBuildCache(t *testing.T) {
 	dir := writeContext(t, map[string]string{"Dockerfile": "FROM " + img + "\nRUN echo a > /a\n"})
 	s.Run("build", "-q", "-t", "tmp:v1", dir).Ok()
 	s.Run("rmi", "tmp:v1").Ok()
-	s.Run("system", "prune", "-f").Ok().StdoutMatches(`(?s)Deleted Images:.*Total reclaimed space: `)
+	// Nothing is dangling here (rmi removed the image): as docker/cli,
+	// only the total, no empty "Deleted Images:" header.
+	s.Run("system", "prune", "-f").Ok().StdoutMatches(`^Total reclaimed space: [0-9.]+[kMG]?B\n$`)
 	s.Run("images", "--format", "{{.Repository}}").Ok().StdoutIs("busybox")
 	s.Run("builder", "prune", "-f").Ok()
 	s.Run("rm", "-f", "running").Ok()

@@ -42,6 +42,9 @@ func TestRun_Workdir(t *testing.T) {
 	nook(t, "run", "--rm", "-w", "/tmp", img, "pwd").Ok().StdoutIs("/tmp")
 	// Docker creates a missing working directory.
 	nook(t, "run", "--rm", "-w", "/new/dir", img, "pwd").Ok().StdoutIs("/new/dir")
+	// and refuses a relative one (daemon's verifyContainerSettings), 125.
+	nook(t, "run", "--rm", "-w", "relative", img, "pwd").Exit(125).
+		StderrContains("the working directory 'relative' is invalid, it needs to be an absolute path")
 }
 
 func TestRun_User(t *testing.T) {
