@@ -66,6 +66,17 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 		m.WriteState(r.ID, st)
 	}
 	prober := m.foregroundProber(r, &st, &mu, save)
+	// As a monitor would, keep the output in the container's log (not
+	// with a terminal: its pty is copied by the CLI).
+	var out *monitor.OutputLog
+	if !stdio.Terminal {
+		var err error
+		if out, err = m.teeOutput(r, &stdio); err != nil {
+			m.unmountRootfs(r)
+			removeCgroup(r)
+			return 125, err
+		}
+	}
 	var net monitor.Closer
 	attach := func(pid int) error {
 		c, ports, err := monitor.AttachNetwork(r.Network, pid, m.Dir(r.ID))
@@ -74,6 +85,11 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 	}
 	proc, err := sandbox.Launch(&r.Spec, stdio, m.InitEnv(), attach)
 	monitor.ServeBypass(net, proc)
+	drain := func() {
+		if out != nil {
+			out.Wait(2 * time.Second)
+		}
+	}
 	defer func() {
 		if net != nil {
 			net.Close()
@@ -85,6 +101,7 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 		if errors.As(err, &ie) {
 			code = ie.Code
 		}
+		drain()
 		m.finish(r, State{Status: StatusCreated, ExitCode: code, Error: err.Error()})
 		return code, errdefs.Exit(code, err)
 	}
@@ -98,6 +115,7 @@ func (m *Manager) RunForeground(r *Record, stdio sandbox.Stdio, sigs <-chan os.S
 	close(done)
 	prober.Stop()
 	code := sandbox.ExitCode(proc.Cmd.ProcessState)
+	drain() // before the state says exited: `nook logs` then has it all
 	st.Status, st.Pid, st.ExitCode, st.FinishedAt = StatusExited, 0, code, time.Now().UTC()
 	m.finish(r, st)
 	trace.Mark("cleaned up")
@@ -169,4 +187,27 @@ func (m *Manager) delete(r *Record) error {
 		return m.removeVolumes(r)
 	}
 	return nil
+}
+
+// teeOutput routes stdio's output through the container's log
+// (monitor.OutputLog): the container writes into pipes whose contents
+// reach the user's stdout/stderr unchanged and the log line by line.
+func (m *Manager) teeOutput(r *Record, stdio *sandbox.Stdio) (*monitor.OutputLog, error) {
+	out, err := monitor.OpenOutputLog(m.Dir(r.ID))
+	if err != nil {
+		return nil, fmt.Errorf("open the log of %s: %w", r.ID[:12], err)
+	}
+	stdout, err := out.Stream(stdio.Stdout, "stdout")
+	if err == nil {
+		stdio.Stdout = stdout
+		var stderr *os.File
+		if stderr, err = out.Stream(stdio.Stderr, "stderr"); err == nil {
+			stdio.Stderr = stderr
+		}
+	}
+	if err != nil {
+		out.Wait(0)
+		return nil, err
+	}
+	return out, nil
 }

@@ -1,7 +1,6 @@
 package monitor
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"os"
@@ -32,18 +31,16 @@ func openLog(path string) (*logWriter, *os.File, error) {
 	return &logWriter{enc: enc}, f, nil
 }
 
-// copyStream reads r line by line into the log until EOF.
+// copyStream reads r into the log, line by line, until EOF.
 func (l *logWriter) copyStream(r io.Reader, stream string, done *sync.WaitGroup) {
 	defer done.Done()
-	br := bufio.NewReaderSize(r, 32*1024)
+	lines := &lineLog{lw: l, stream: stream}
+	buf := make([]byte, 32*1024)
 	for {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			l.mu.Lock()
-			l.enc.Encode(LogEntry{Log: line, Stream: stream, Time: time.Now().UTC()})
-			l.mu.Unlock()
-		}
+		n, err := r.Read(buf)
+		lines.Write(buf[:n])
 		if err != nil {
+			lines.flush()
 			return
 		}
 	}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	osexec "os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -237,4 +238,45 @@ func TestCreate_GeneratedNameIsAdjectiveSurname(t *testing.T) {
 	id := nook(t, "create", img, "true").Ok().Line()
 	t.Cleanup(func() { newCmd(t).Run("rm", "-f", id).Wait() })
 	nook(t, "ps", "-a", "--filter", "id="+id, "--format", "{{.Names}} {{.Status}}").Ok().StdoutMatches(`^[a-z]+_[a-z]+[0-9]? Created$`)
+}
+
+// A foreground run keeps a log as a detached one does (docker logs works
+// after docker run): the user sees the output unchanged and as it comes,
+// and `logs` has both streams, including a last line without a newline.
+func TestRun_ForegroundOutputInLogs(t *testing.T) {
+	img := busyboxImage(t)
+	name := containerName(t)
+	r := nook(t, "run", "--name", name, img, "sh", "-c", "echo out; echo err >&2; printf tail").Ok()
+	t.Cleanup(func() { newCmd(t).Run("rm", "-f", name).Wait() })
+	if r.Stdout() != "out\ntail" || r.Stderr() != "err\n" {
+		r.Fatalf("run's own output changed: stdout %q, stderr %q", r.Stdout(), r.Stderr())
+	}
+	logs := nook(t, "logs", name).Ok()
+	if logs.Stdout() != "out\ntail" || logs.Stderr() != "err\n" {
+		logs.Fatalf("logs: stdout %q, stderr %q; want the run's output", logs.Stdout(), logs.Stderr())
+	}
+	// A reader that goes away ends the container as a closed pipe would,
+	// and the run still cleans up (--rm).
+	piped := containerName(t)
+	cmd := osexec.Command("sh", "-c", nookBin+" run --rm --name "+piped+" "+img+" yes | head -1")
+	cmd.Env = os.Environ()
+	done := make(chan error, 1)
+	var out []byte
+	go func() {
+		var err error
+		out, err = cmd.Output()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil || string(out) != "y\n" {
+			t.Fatalf("run ... yes | head -1: %q, %v", out, err)
+		}
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("run ... yes | head -1 did not end when its reader went away")
+	}
+	waitFor(t, 10*time.Second, "the --rm container to be gone", func() bool {
+		return newCmd(t).Run("inspect", piped).Wait().Code != 0
+	})
 }
