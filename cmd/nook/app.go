@@ -79,7 +79,12 @@ func setUsageHandler(cmd *cli.Command) {
 	}
 }
 
-type usageErr struct{ msg string }
+// usageErr is a usage error: exit 125 as docker/cli's flag errors, or
+// exit (1) for a wrong number of arguments, as its RequiresMinArgs.
+type usageErr struct {
+	msg  string
+	exit int
+}
 
 // argCount checks a command's number of arguments: "exactly" n when
 // exact, else "at least" n, in docker/cli's words.
@@ -94,7 +99,7 @@ func argCount(c *cli.Context, n int, exact bool) error {
 	if n == 1 {
 		plural = ""
 	}
-	return &usageErr{msg: fmt.Sprintf("\"%s\" requires %s %d argument%s.\nSee '%s --help'.", c.Command.HelpName, how, n, plural, c.Command.HelpName)}
+	return &usageErr{msg: fmt.Sprintf("\"%s\" requires %s %d argument%s.\nSee '%s --help'.", c.Command.HelpName, how, n, plural, c.Command.HelpName), exit: 1}
 }
 
 func (e *usageErr) Error() string { return e.msg }
@@ -127,6 +132,9 @@ func report(w io.Writer, err error) int {
 	var ue *usageErr
 	if errors.As(err, &ue) {
 		fmt.Fprintln(w, ue.msg)
+		if ue.exit != 0 {
+			return ue.exit
+		}
 		return 125
 	}
 	var ee *errdefs.ExitError

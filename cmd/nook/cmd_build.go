@@ -46,7 +46,7 @@ func init() {
 
 func buildOptions(c *cli.Context, s *session) (build.Options, error) {
 	if c.NArg() != 1 {
-		return build.Options{}, &usageErr{msg: "\"nook build\" requires exactly 1 argument.\nSee 'nook build --help'."}
+		return build.Options{}, &usageErr{msg: "\"nook build\" requires exactly 1 argument.\nSee 'nook build --help'.", exit: 1}
 	}
 	o := build.Options{
 		Target: c.String("target"), NoCache: c.Bool("no-cache"), Pull: c.Bool("pull"), Quiet: c.Bool("quiet"),

@@ -23,7 +23,7 @@ func init() {
 			},
 			Action: withSession(func(c *cli.Context, s *session) error {
 				if c.NArg() < 1 {
-					return &usageErr{msg: "\"nook commit\" requires at least 1 argument.\nSee 'nook commit --help'."}
+					return &usageErr{msg: "\"nook commit\" requires at least 1 argument.\nSee 'nook commit --help'.", exit: 1}
 				}
 				r, err := s.ctrs.Lookup(c.Args().First())
 				if err != nil {

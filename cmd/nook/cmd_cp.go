@@ -28,7 +28,7 @@ func init() {
 
 func cpAction(c *cli.Context, s *session) error {
 	if c.NArg() != 2 {
-		return &usageErr{msg: "\"nook cp\" requires exactly 2 arguments.\nSee 'nook cp --help'."}
+		return &usageErr{msg: "\"nook cp\" requires exactly 2 arguments.\nSee 'nook cp --help'.", exit: 1}
 	}
 	src, dst := c.Args().Get(0), c.Args().Get(1)
 	if src == "" || dst == "" {

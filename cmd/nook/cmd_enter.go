@@ -25,7 +25,7 @@ func init() {
 
 func enterAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
-		return &usageErr{msg: "\"nook enter\" requires at least 1 argument.\nSee 'nook enter --help'."}
+		return &usageErr{msg: "\"nook enter\" requires at least 1 argument.\nSee 'nook enter --help'.", exit: 1}
 	}
 	_, pid, err := lookupRunning(s, c.Args().First())
 	if err != nil {

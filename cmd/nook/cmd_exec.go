@@ -90,7 +90,7 @@ func lookupRunning(s *session, ref string) (*container.Record, int, error) {
 
 func execAction(c *cli.Context, s *session) error {
 	if c.NArg() < 2 {
-		return &usageErr{msg: "\"nook exec\" requires at least 2 arguments.\nSee 'nook exec --help'."}
+		return &usageErr{msg: "\"nook exec\" requires at least 2 arguments.\nSee 'nook exec --help'.", exit: 1}
 	}
 	r, pid, err := lookupRunning(s, c.Args().First())
 	if err != nil {

@@ -25,7 +25,7 @@ func init() {
 // probe succeeds; else print "unhealthy" and exit 1. Errors exit 125.
 func healthcheckRunAction(c *cli.Context, s *session) error {
 	if c.NArg() != 1 {
-		return &usageErr{msg: "\"nook healthcheck run\" requires exactly 1 argument.\nSee 'nook healthcheck run --help'."}
+		return &usageErr{msg: "\"nook healthcheck run\" requires exactly 1 argument.\nSee 'nook healthcheck run --help'.", exit: 1}
 	}
 	r, err := s.ctrs.Lookup(c.Args().First())
 	if err != nil {

@@ -33,7 +33,7 @@ var historyHeader = format.Header{"ID": "IMAGE", "CreatedSince": "CREATED", "Cre
 
 func historyAction(c *cli.Context, s *session) error {
 	if c.NArg() != 1 {
-		return &usageErr{msg: "\"nook history\" requires exactly 1 argument.\nSee 'nook history --help'."}
+		return &usageErr{msg: "\"nook history\" requires exactly 1 argument.\nSee 'nook history --help'.", exit: 1}
 	}
 	img, err := s.store.Lookup(c.Args().First())
 	if err != nil {

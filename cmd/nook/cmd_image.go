@@ -37,7 +37,7 @@ func init() {
 			ArgsUsage: "SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
 			Action: withSession(func(c *cli.Context, s *session) error {
 				if c.NArg() != 2 {
-					return &usageErr{msg: "\"nook tag\" requires exactly 2 arguments.\nSee 'nook tag --help'."}
+					return &usageErr{msg: "\"nook tag\" requires exactly 2 arguments.\nSee 'nook tag --help'.", exit: 1}
 				}
 				return s.store.Tag(c.Args().Get(0), c.Args().Get(1))
 			}),
@@ -63,7 +63,7 @@ func imagesFlags() []cli.Flag {
 
 func importAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
-		return &usageErr{msg: "\"nook import\" requires at least 1 argument.\nSee 'nook import --help'."}
+		return &usageErr{msg: "\"nook import\" requires at least 1 argument.\nSee 'nook import --help'.", exit: 1}
 	}
 	id, err := s.store.Import(image.ImportOptions{
 		Source: c.Args().Get(0), Stdin: os.Stdin, Reference: c.Args().Get(1),

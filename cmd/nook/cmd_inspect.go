@@ -24,7 +24,7 @@ func init() {
 
 func inspectAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
-		return &usageErr{msg: "\"nook inspect\" requires at least 1 argument.\nSee 'nook inspect --help'."}
+		return &usageErr{msg: "\"nook inspect\" requires at least 1 argument.\nSee 'nook inspect --help'.", exit: 1}
 	}
 	typ := c.String("type")
 	switch typ {

@@ -146,7 +146,7 @@ func echoAndForgiveMissing(flag string) eachOptions {
 func eachArg(fn func(*cli.Context, *session, *container.Record) error, o eachOptions) func(*cli.Context, *session) error {
 	return func(c *cli.Context, s *session) error {
 		if c.NArg() < 1 {
-			return &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName)}
+			return &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName), exit: 1}
 		}
 		failed := false
 		for _, ref := range c.Args().Slice() {

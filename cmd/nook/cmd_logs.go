@@ -19,7 +19,7 @@ func init() {
 		},
 		Action: withSession(func(c *cli.Context, s *session) error {
 			if c.NArg() != 1 {
-				return &usageErr{msg: "\"nook logs\" requires exactly 1 argument.\nSee 'nook logs --help'."}
+				return &usageErr{msg: "\"nook logs\" requires exactly 1 argument.\nSee 'nook logs --help'.", exit: 1}
 			}
 			r, err := s.ctrs.Lookup(c.Args().First())
 			if err != nil {

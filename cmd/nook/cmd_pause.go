@@ -28,7 +28,7 @@ func init() {
 func eachPaused(fn func(*session, *container.Record) error) func(*cli.Context, *session) error {
 	return func(c *cli.Context, s *session) error {
 		if c.NArg() < 1 {
-			return &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName)}
+			return &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName), exit: 1}
 		}
 		code := 0
 		for _, ref := range c.Args().Slice() {

@@ -14,7 +14,7 @@ func init() {
 		ArgsUsage: "CONTAINER [PRIVATE_PORT[/PROTO]]",
 		Action: withSession(func(c *cli.Context, s *session) error {
 			if c.NArg() < 1 {
-				return &usageErr{msg: "\"nook port\" requires at least 1 argument.\nSee 'nook port --help'."}
+				return &usageErr{msg: "\"nook port\" requires at least 1 argument.\nSee 'nook port --help'.", exit: 1}
 			}
 			r, err := s.ctrs.Lookup(c.Args().First())
 			if err != nil {

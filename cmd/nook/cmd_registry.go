@@ -102,7 +102,7 @@ func interrupted(ctx context.Context, err error) error {
 
 func pullAction(c *cli.Context, s *session) error {
 	if c.NArg() != 1 {
-		return &usageErr{msg: "\"nook pull\" requires exactly 1 argument.\nSee 'nook pull --help'."}
+		return &usageErr{msg: "\"nook pull\" requires exactly 1 argument.\nSee 'nook pull --help'.", exit: 1}
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -119,7 +119,7 @@ func pullAction(c *cli.Context, s *session) error {
 
 func pushAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 || c.NArg() > 2 {
-		return &usageErr{msg: "\"nook push\" requires 1 or 2 arguments.\nSee 'nook push --help'."}
+		return &usageErr{msg: "\"nook push\" requires 1 or 2 arguments.\nSee 'nook push --help'.", exit: 1}
 	}
 	ctx, cancel := interruptible()
 	defer cancel()
@@ -132,7 +132,7 @@ func pushAction(c *cli.Context, s *session) error {
 
 func loginAction(c *cli.Context, s *session) error {
 	if c.NArg() > 1 {
-		return &usageErr{msg: "\"nook login\" requires at most 1 argument.\nSee 'nook login --help'."}
+		return &usageErr{msg: "\"nook login\" requires at most 1 argument.\nSee 'nook login --help'.", exit: 1}
 	}
 	opts := image.LoginOptions{Server: c.Args().First(), Username: c.String("username"),
 		Password: c.String("password"), RegistryOptions: registryOptions(c)}
@@ -207,7 +207,7 @@ func logoutAction(c *cli.Context, s *session) error {
 
 func saveAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
-		return &usageErr{msg: "\"nook save\" requires at least 1 argument.\nSee 'nook save --help'."}
+		return &usageErr{msg: "\"nook save\" requires at least 1 argument.\nSee 'nook save --help'.", exit: 1}
 	}
 	out := c.String("output")
 	if out == "" && c.String("format") != image.FormatOCIDir && term.IsTerminal(int(os.Stdout.Fd())) {

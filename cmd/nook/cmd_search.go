@@ -31,7 +31,7 @@ var searchHeaders = map[string]string{
 
 func searchAction(c *cli.Context, s *session) error {
 	if c.NArg() != 1 {
-		return &usageErr{msg: "\"nook search\" requires exactly 1 argument.\nSee 'nook search --help'."}
+		return &usageErr{msg: "\"nook search\" requires exactly 1 argument.\nSee 'nook search --help'.", exit: 1}
 	}
 	ctx, cancel := interruptible()
 	defer cancel()

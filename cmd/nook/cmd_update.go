@@ -24,7 +24,7 @@ func init() {
 // and monitor. Each container done is echoed, as Docker does.
 func updateAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
-		return &usageErr{msg: "\"nook update\" requires at least 1 argument.\nSee 'nook update --help'."}
+		return &usageErr{msg: "\"nook update\" requires at least 1 argument.\nSee 'nook update --help'.", exit: 1}
 	}
 	if c.NumFlags() == 0 {
 		return errdefs.Invalid("you must provide one or more flags when using this command")

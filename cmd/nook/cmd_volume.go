@@ -38,7 +38,7 @@ func init() {
 				Flags: []cli.Flag{formatFlag},
 				Action: withSession(func(c *cli.Context, s *session) error {
 					if c.NArg() < 1 {
-						return &usageErr{msg: "\"nook volume inspect\" requires at least 1 argument.\nSee 'nook volume inspect --help'."}
+						return &usageErr{msg: "\"nook volume inspect\" requires at least 1 argument.\nSee 'nook volume inspect --help'.", exit: 1}
 					}
 					return typedInspect(c, s, "volume")
 				})},
@@ -73,7 +73,7 @@ func (s *session) volumeUsers(name string) []string {
 
 func volumeCreateAction(c *cli.Context, s *session) error {
 	if c.NArg() > 1 {
-		return &usageErr{msg: "\"nook volume create\" requires at most 1 argument.\nSee 'nook volume create --help'."}
+		return &usageErr{msg: "\"nook volume create\" requires at most 1 argument.\nSee 'nook volume create --help'.", exit: 1}
 	}
 	name := c.Args().First()
 	if n := c.String("name"); n != "" {
@@ -138,7 +138,7 @@ func volumeLsAction(c *cli.Context, s *session) error {
 
 func volumeRmAction(c *cli.Context, s *session) error {
 	if c.NArg() < 1 {
-		return &usageErr{msg: "\"nook volume rm\" requires at least 1 argument.\nSee 'nook volume rm --help'."}
+		return &usageErr{msg: "\"nook volume rm\" requires at least 1 argument.\nSee 'nook volume rm --help'.", exit: 1}
 	}
 	var failed error
 	store := s.volumes()

@@ -19,7 +19,7 @@ import (
 // createOptions turns run/create flags into container.CreateOptions.
 func createOptions(c *cli.Context) (container.CreateOptions, error) {
 	if c.NArg() < 1 {
-		return container.CreateOptions{}, &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName)}
+		return container.CreateOptions{}, &usageErr{msg: fmt.Sprintf("\"%s\" requires at least 1 argument.\nSee '%s --help'.", c.Command.HelpName, c.Command.HelpName), exit: 1}
 	}
 	o := container.CreateOptions{
 		Image: c.Args().First(), Cmd: c.Args().Tail(),

@@ -88,10 +88,10 @@ func TestEmptyRefNamesNothing(t *testing.T) {
 	for _, args := range [][]string{{"rm", ""}, {"stop", ""}, {"logs", ""}, {"diff", ""}, {"export", ""}, {"inspect", "--type", "container", ""}} {
 		s.Run(args...).Exit(1).StderrContains("No such container")
 	}
-	s.Run("diff").Exit(125).StderrContains(`"nook diff" requires exactly 1 argument.`)
-	s.Run("export").Exit(125).StderrContains(`"nook export" requires exactly 1 argument.`)
-	s.Run("container", "inspect").Exit(125).StderrContains("requires at least 1 argument")
-	s.Run("rmi").Exit(125).StderrContains(`"nook rmi" requires at least 1 argument.`)
+	s.Run("diff").Exit(1).StderrContains(`"nook diff" requires exactly 1 argument.`)
+	s.Run("export").Exit(1).StderrContains(`"nook export" requires exactly 1 argument.`)
+	s.Run("container", "inspect").Exit(1).StderrContains("requires at least 1 argument")
+	s.Run("rmi").Exit(1).StderrContains(`"nook rmi" requires at least 1 argument.`)
 	s.Run("inspect", "-f", "{{.Name}}", name).Ok().StdoutIs("/" + name)
 }
 

@@ -97,7 +97,7 @@ func TestExec_FastPathOptions(t *testing.T) {
 	nook(t, "exec", name, "/etc").Exit(126)
 	// What the fast path does not serve goes to nook, unchanged.
 	nook(t, "exec", "--bogus", name, "true").Exit(125).StderrContains("unknown flag: --bogus")
-	nook(t, "exec", name).Exit(125).StderrContains(`"nook exec" requires at least 2 arguments`)
+	nook(t, "exec", name).Exit(1).StderrContains(`"nook exec" requires at least 2 arguments`)
 	nook(t, "--debug", "exec", name, "echo", "ok").Ok().StdoutIs("ok")
 	nook(t, "exec", "--help").Ok().StdoutMatches(`(?s)--env-file.*--privileged`)
 	nook(t, "stop", "-t", "0", name).Ok()
