@@ -12,8 +12,11 @@ export GOTOOLCHAIN := local
 GO        ?= go
 # urfave_cli_no_docs drops urfave/cli's man-page generator (and its start-up cost).
 TAGS      := containers_image_openpgp exclude_graphdriver_btrfs urfave_cli_no_docs
-VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -X main.version=$(VERSION)
+# A semantic version, as `docker --version` prints one (scripts parse it),
+# and the commit it was built from.
+VERSION   ?= 0.4.0
+GITCOMMIT ?= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+LDFLAGS   := -X main.version=$(VERSION) -X main.gitCommit=$(GITCOMMIT)
 BIN       := bin/nook
 # nook-runtime is linked statically: it starts on every run and exec and
 # needs no dynamic loader; netgo/osusergo keep glibc's NSS out. (Linking

@@ -22,7 +22,7 @@ func newApp() *cli.App {
 	app := &cli.App{
 		Name:                      "nook",
 		Usage:                     "rootless containers with the Docker workflow",
-		Version:                   version,
+		Version:                   version + ", build " + gitCommit, // docker --version's shape
 		UseShortOptionHandling:    true,
 		DisableSliceFlagSeparator: true,
 		HideHelpCommand:           true,

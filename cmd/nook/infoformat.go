@@ -92,9 +92,9 @@ func newVersionInfo() versionInfo {
 		"Os": "linux", "Arch": runtime.GOARCH, "KernelVersion": fuseoverlay.KernelRelease(), "Rootless": "true"}}
 	return versionInfo{
 		Client: clientVersion{Platform: &platformInfo{Name: "nook"}, Version: version, APIVersion: apiVersion,
-			GoVersion: runtime.Version(), GitCommit: version, Os: "linux", Arch: runtime.GOARCH, Context: "default"},
+			GoVersion: runtime.Version(), GitCommit: gitCommit, Os: "linux", Arch: runtime.GOARCH, Context: "default"},
 		Server: &serverVersion{Platform: platformInfo{Name: "nook"}, Components: []componentVersion{engine},
-			Version: version, APIVersion: apiVersion, MinAPIVersion: "1.24", GitCommit: version,
+			Version: version, APIVersion: apiVersion, MinAPIVersion: "1.24", GitCommit: gitCommit,
 			GoVersion: runtime.Version(), Os: "linux", Arch: runtime.GOARCH, KernelVersion: fuseoverlay.KernelRelease()},
 	}
 }

@@ -9,7 +9,9 @@ import (
 	"github.com/nook-dev/nook/sandbox"
 )
 
-var version = "dev"
+// version is nook's semantic version and gitCommit the commit it was
+// built from (both set by the Makefile).
+var version, gitCommit = "dev", "unknown"
 
 func main() {
 	trace.Mark("main")

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -15,6 +16,13 @@ func TestVersionInfo_Format(t *testing.T) {
 		t.Fatalf("Server.Version %q must be non-empty and equal Client.Version", v)
 	}
 	nook(t, "version", "--format", "{{.Client.APIVersion}}").Ok().StdoutMatches(`^1\.4\d\n$`)
+	// Scripts parse a semantic version, as from `docker --version`
+	// ("Docker version 24.0.7, build afdd53b").
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(v) {
+		t.Fatalf("Server.Version %q is not a semantic version", v)
+	}
+	nook(t, "--version").Ok().StdoutMatches(`^nook version ` + regexp.QuoteMeta(v) + `, build \S+\n$`)
+	nook(t, "version", "--format", "{{.Server.GitCommit}}").Ok().StdoutMatches(`^[0-9a-f]{7,}(-dirty)?\n$`)
 	var ver struct{ Client, Server map[string]any }
 	if err := json.Unmarshal([]byte(nook(t, "version", "--format", "json").Ok().Stdout()), &ver); err != nil || ver.Server["ApiVersion"] == nil {
 		t.Fatalf("version --format json: %v %v", err, ver)
