@@ -41,7 +41,7 @@ UID       := $(shell id -u)
 
 all: build ## same as build
 
-build: ## build bin/nook, bin/nook-runtime and bin/nook-monitor (trimpath, version from git describe)
+build: ## build bin/nook, bin/nook-runtime and bin/nook-monitor (trimpath; VERSION, commit from git describe)
 	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS)' -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/nook
 	CGO_ENABLED=1 $(GO) build -trimpath -tags '$(TAGS) $(STATIC_TAGS)' -ldflags '$(STATIC_LDFLAGS)' -o $(BIN)-runtime ./cmd/nook-runtime
 	CGO_ENABLED=0 $(GO) build -trimpath -tags '$(TAGS)' -o $(BIN)-monitor ./cmd/nook-monitor
