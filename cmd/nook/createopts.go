@@ -155,17 +155,8 @@ func restartPolicy(s string) (container.RestartPolicy, error) {
 func exposeFlags(vals []string) ([]string, error) {
 	var out []string
 	for _, v := range vals {
-		ports, proto, _ := strings.Cut(v, "/")
-		if proto == "" {
-			proto = "tcp"
-		}
-		a, b, isRange := strings.Cut(ports, "-")
-		lo, err1 := strconv.Atoi(a)
-		hi, err2 := lo, error(nil)
-		if isRange {
-			hi, err2 = strconv.Atoi(b)
-		}
-		if err1 != nil || err2 != nil || lo < 1 || hi < lo || hi > 65535 || (proto != "tcp" && proto != "udp" && proto != "sctp") {
+		lo, hi, proto, ok := parsePortFilter(v) // the same PORT[-PORT][/PROTO]
+		if !ok || (proto != "tcp" && proto != "udp" && proto != "sctp") {
 			return nil, errdefs.Invalid("invalid range format for --expose: %s", v)
 		}
 		for p := lo; p <= hi; p++ {

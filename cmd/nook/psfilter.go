@@ -125,7 +125,8 @@ func (f psFilters) refTime(ref string) time.Time {
 	return t
 }
 
-// parsePortFilter reads PORT[-PORT][/PROTO] (protocol tcp by default).
+// parsePortFilter reads PORT[-PORT][/PROTO] (protocol tcp by default), for
+// ps filters and --expose.
 func parsePortFilter(v string) (lo, hi int, proto string, ok bool) {
 	ports, proto, _ := strings.Cut(v, "/")
 	if proto == "" {
