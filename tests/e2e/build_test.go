@@ -277,6 +277,6 @@ func TestBuild_Flags(t *testing.T) {
 		Run("build", "-q", "-t", stdin, "-").Ok()
 	nook(t, "run", "--rm", stdin).Ok().StdoutIs("stdin")
 
-	nook(t, "build").Exit(125)
+	nook(t, "build").Exit(1).StderrContains(`"nook build" requires exactly 1 argument.`) // docker/cli: argument count exits 1
 	nook(t, "build", "--bogus", dir).Exit(125)
 }

@@ -130,6 +130,8 @@ func TestBadInput_Exit125(t *testing.T) {
 		nook(t, "import", "/no/such/file.tar").Exit(125).StderrContains("/no/such/file.tar")
 	})
 	t.Run("no image argument", func(t *testing.T) {
-		nook(t, "run").Exit(125)
+		// The one exception, as in docker/cli: a wrong number of
+		// arguments exits 1 (RequiresMinArgs), not 125.
+		nook(t, "run").Exit(1).StderrContains(`"nook run" requires at least 1 argument.`)
 	})
 }
