@@ -120,13 +120,17 @@ func (p *Prober) loop(ctx context.Context, done chan struct{}, pid int, started 
 		}
 		// A paused container is not probed: its probe would freeze in
 		// its cgroup until the timeout and count as a failure, so that
-		// pausing alone would make it unhealthy.
-		if p.ctr.Cgroup != "" && cgroups.Frozen(p.ctr.Cgroup) {
+		// pausing alone would make it unhealthy. A probe the pause caught
+		// under way (frozen and timed out) is not counted either.
+		if p.paused() {
 			continue
 		}
 		res := Probe(ctx, p.hc, pid, p.ctr, p.env)
 		if ctx.Err() != nil {
 			return // the container stopped under the probe
+		}
+		if res.ExitCode != 0 && p.paused() {
+			continue
 		}
 		p.mu.Lock()
 		recordHealth(p.health, p.hc, started, res)
@@ -136,6 +140,11 @@ func (p *Prober) loop(ctx context.Context, done chan struct{}, pid int, started 
 		// keeps; hand it back rather than let a resident process grow.
 		debug.FreeOSMemory()
 	}
+}
+
+// paused reports whether the container's cgroup is frozen.
+func (p *Prober) paused() bool {
+	return p.ctr.Cgroup != "" && cgroups.Frozen(p.ctr.Cgroup)
 }
 
 // interval is Docker's: the start interval while starting within the
