@@ -211,3 +211,9 @@ func (m *Manager) teeOutput(r *Record, stdio *sandbox.Stdio) (*monitor.OutputLog
 	}
 	return out, nil
 }
+
+// OpenOutputLog opens r's log for output the CLI copies itself (the pty
+// of `run -t`), as a monitor keeps it for a detached container.
+func (m *Manager) OpenOutputLog(r *Record) (*monitor.OutputLog, error) {
+	return monitor.OpenOutputLog(m.Dir(r.ID))
+}

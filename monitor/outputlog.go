@@ -21,6 +21,7 @@ type OutputLog struct {
 	f     *os.File
 	wg    sync.WaitGroup
 	pipes []*os.File // our copies of the write ends, closed by Wait
+	lines []*lineLog // Writer's, flushed by Wait
 }
 
 // OpenOutputLog opens LogFile in the container directory dir.
@@ -72,6 +73,15 @@ func (o *OutputLog) Stream(dst io.Writer, stream string) (*os.File, error) {
 	return w, nil
 }
 
+// Writer is Stream for output nook copies itself (the pty master of a
+// `run -t`): what is written to it goes to the log only; Wait flushes a
+// last line without a newline.
+func (o *OutputLog) Writer(stream string) io.Writer {
+	l := &lineLog{lw: o.lw, stream: stream}
+	o.lines = append(o.lines, l)
+	return l
+}
+
 // Wait closes this side's write ends, then waits until the container's
 // output is drained: the streams end when every process holding them has
 // exited (all of them, once pid 1 of the container's pid namespace is
@@ -86,6 +96,9 @@ func (o *OutputLog) Wait(grace time.Duration) {
 	select {
 	case <-done:
 	case <-time.After(grace):
+	}
+	for _, l := range o.lines {
+		l.flush()
 	}
 	o.f.Close()
 }

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/nook-dev/nook/container"
+	"github.com/nook-dev/nook/monitor"
 	"github.com/nook-dev/nook/sandbox"
 )
 
@@ -24,6 +25,11 @@ func runWithTerminal(s *session, rec *container.Record, interactive bool, sigs <
 		defer term.Restore(int(os.Stdin.Fd()), old)
 	}
 	out := make(chan struct{})
+	// The session goes to the container's log too, as Docker logs a tty.
+	logw, outLog := io.Discard, (*monitor.OutputLog)(nil)
+	if l, err := s.ctrs.OpenOutputLog(rec); err == nil {
+		logw, outLog = l.Writer("stdout"), l
+	}
 	var console *os.File
 	stdio := sandbox.Stdio{Terminal: true, OnConsole: func(master *os.File) {
 		console = master
@@ -37,7 +43,7 @@ func runWithTerminal(s *session, rec *container.Record, interactive bool, sigs <
 			go io.Copy(master, os.Stdin)
 		}
 		go func() {
-			io.Copy(os.Stdout, master)
+			io.Copy(io.MultiWriter(os.Stdout, logw), master)
 			close(out)
 		}()
 	}}
@@ -45,6 +51,9 @@ func runWithTerminal(s *session, rec *container.Record, interactive bool, sigs <
 	if console != nil {
 		<-out
 		console.Close()
+	}
+	if outLog != nil {
+		outLog.Wait(0)
 	}
 	return code, err
 }

@@ -121,12 +121,18 @@ func TestRun_InteractiveTTY(t *testing.T) {
 
 func TestRun_TTYWithoutInteractive(t *testing.T) {
 	img := busyboxImage(t)
-	s := startPty(t, &pty.Winsize{Rows: 24, Cols: 80}, "run", "--rm", "-t", img, "sh", "-c", "test -t 1 && echo is-a-tty")
+	name := containerName(t)
+	s := startPty(t, &pty.Winsize{Rows: 24, Cols: 80}, "run", "--name", name, "-t", img, "sh", "-c", "test -t 1 && echo is-a-tty")
+	t.Cleanup(func() { newCmd(t).Run("rm", "-f", name).Wait() })
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d; screen:\n%s", code, s.output())
 	}
 	if !strings.Contains(s.output(), "is-a-tty") {
 		t.Fatalf("stdout is not a terminal inside with -t; screen:\n%s", s.output())
+	}
+	// As Docker logs a tty container: its terminal output, \r\n and all.
+	if logs := nook(t, "logs", name).Ok(); logs.Stdout() != "is-a-tty\r\n" {
+		logs.Fatalf("logs of the tty run: %q, want the terminal's output", logs.Stdout())
 	}
 }
 
